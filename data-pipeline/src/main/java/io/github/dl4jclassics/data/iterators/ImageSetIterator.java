@@ -1,0 +1,180 @@
+package io.github.dl4jclassics.data.iterators;
+
+import io.github.dl4jclassics.data.ImageSet;
+import io.github.dl4jclassics.data.TrainValidationSplit;
+import io.github.dl4jclassics.data.transforms.Batch;
+import io.github.dl4jclassics.data.transforms.BatchTransform;
+import io.github.dl4jclassics.zoo.InputShape;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batches of an {@link ImageSet} with its transforms applied, as a DL4J {@link DataSetIterator}.
+ *
+ * <p>With shuffling, epoch {@code e} visits the examples in the permutation seeded by {@code seed + e}, and
+ * batch {@code b} of that epoch draws its augmentation randomness from a generator seeded by
+ * {@code (seed, e, b)}, so any epoch and batch can be reproduced (and a run resumed) from the position alone.
+ */
+public final class ImageSetIterator implements DataSetIterator {
+
+    private final ImageSet images;
+    private final int batchSize;
+    private final List<BatchTransform> transforms;
+    private final boolean shuffle;
+    private final long seed;
+    private final InputShape outputShape;
+    private int epoch;
+    private int[] order;
+    private int cursor;
+    private int batchIndex;
+    private DataSetPreProcessor preProcessor;
+
+    public ImageSetIterator(ImageSet images, int batchSize, List<BatchTransform> transforms, boolean shuffle, long seed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.images = images;
+        this.batchSize = batchSize;
+        this.transforms = transforms.stream().sorted(java.util.Comparator.comparingInt(BatchTransform::order)).toList();
+        this.shuffle = shuffle;
+        this.seed = seed;
+        InputShape shape = images.shape();
+        for (BatchTransform transform : this.transforms) {
+            shape = transform.outputShape(shape);
+        }
+        this.outputShape = shape;
+        startEpoch(0);
+    }
+
+    /** Positions the iterator at the start of {@code epochIndex} (0-based), e.g. when resuming. */
+    public void startEpoch(int epochIndex) {
+        this.epoch = epochIndex;
+        this.order = shuffle ? TrainValidationSplit.permutation(images.size(), seed + epochIndex) : null;
+        this.cursor = 0;
+        this.batchIndex = 0;
+    }
+
+    /** Skips {@code batches} batches of the current epoch without preparing them (resuming mid-epoch). */
+    public void skipBatches(int batches) {
+        cursor = Math.min(images.size(), cursor + batches * batchSize);
+        batchIndex += batches;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    public int batchIndex() {
+        return batchIndex;
+    }
+
+    public int batchesPerEpoch() {
+        return (images.size() + batchSize - 1) / batchSize;
+    }
+
+    public ImageSet images() {
+        return images;
+    }
+
+    public InputShape outputShape() {
+        return outputShape;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < images.size();
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public DataSet next(int num) {
+        if (!hasNext()) {
+            throw new java.util.NoSuchElementException("epoch " + epoch + " has no more batches");
+        }
+        int count = Math.min(num, images.size() - cursor);
+        InputShape shape = images.shape();
+        int classes = images.numClasses();
+        float[] features = new float[count * shape.size()];
+        float[] labels = new float[count * classes];
+        for (int i = 0; i < count; i++) {
+            int index = order != null ? order[cursor + i] : cursor + i;
+            images.copyImage(index, features, i * shape.size());
+            labels[i * classes + images.label(index)] = 1f;
+        }
+        Batch batch = new Batch(features, shape, labels, count, classes);
+        Random random = new Random(mix(seed, epoch, batchIndex));
+        for (BatchTransform transform : transforms) {
+            transform.apply(batch, random);
+        }
+        cursor += count;
+        batchIndex++;
+        InputShape out = batch.shape();
+        DataSet dataSet = new DataSet(
+                Nd4j.create(batch.features(), new long[]{count, out.channels(), out.height(), out.width()}, 'c'),
+                Nd4j.create(batch.labels(), new long[]{count, classes}, 'c'));
+        if (preProcessor != null) {
+            preProcessor.preProcess(dataSet);
+        }
+        return dataSet;
+    }
+
+    private static long mix(long seed, int epoch, int batch) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch;
+        h = h * 0xBF58476D1CE4E5B9L + batch;
+        return h ^ (h >>> 31);
+    }
+
+    @Override
+    public int inputColumns() {
+        return outputShape.size();
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return images.numClasses();
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    /** Starts the next epoch (a new permutation when shuffling). */
+    @Override
+    public void reset() {
+        startEpoch(cursor == 0 && batchIndex == 0 ? epoch : epoch + 1);
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return images.classNames();
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.dl4jclassics.data.transforms;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.github.dl4jclassics.zoo.InputShape;
+import java.util.Random;
+
+/**
+ * One step of the data recipe, written in a manifest as {@code {"type": "...", ...}}. Steps run in
+ * {@link #order()} whatever their order in the manifest: resize, random crop, horizontal flip, PCA colour,
+ * normalization, grey-to-RGB, mixup.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Normalize.class, name = "normalize"),
+        @JsonSubTypes.Type(value = HorizontalFlip.class, name = "horizontal-flip"),
+        @JsonSubTypes.Type(value = GreyToRgb.class, name = "grey-to-rgb"),
+})
+public interface BatchTransform {
+
+    int ORDER_RESIZE = 10;
+    int ORDER_RANDOM_CROP = 20;
+    int ORDER_FLIP = 30;
+    int ORDER_PCA_COLOUR = 40;
+    int ORDER_NORMALIZE = 50;
+    int ORDER_GREY_TO_RGB = 60;
+    int ORDER_MIXUP = 70;
+
+    /** Position in the canonical order (lower runs first). */
+    @JsonIgnore
+    int order();
+
+    /** True for random augmentations, which apply to training batches only. */
+    @JsonIgnore
+    boolean augmentation();
+
+    /** The shape of a batch after this step, given the shape before it. */
+    default InputShape outputShape(InputShape input) {
+        return input;
+    }
+
+    /** Transforms {@code batch} in place, drawing randomness from {@code random}. */
+    void apply(Batch batch, Random random);
+}

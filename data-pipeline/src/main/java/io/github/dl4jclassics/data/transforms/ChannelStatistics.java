@@ -1,0 +1,56 @@
+package io.github.dl4jclassics.data.transforms;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.dl4jclassics.data.ImageSet;
+
+/**
+ * Per-channel mean and standard deviation of pixel values (0..255 scale) over every pixel of a training set,
+ * the population standard deviation as torchvision recipes compute it (not the notes' std of per-image means).
+ */
+public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @JsonProperty(required = true) double[] std) {
+
+    public ChannelStatistics {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("mean has " + mean.length + " channels but std has " + std.length);
+        }
+        for (double s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("standard deviation must be positive, got " + s);
+            }
+        }
+    }
+
+    public int channels() {
+        return mean.length;
+    }
+
+    public static ChannelStatistics compute(ImageSet images) {
+        int channels = images.shape().channels();
+        int plane = images.shape().height() * images.shape().width();
+        double[] sum = new double[channels];
+        double[] sumSquares = new double[channels];
+        byte[] image;
+        for (int n = 0; n < images.size(); n++) {
+            image = images.imageBytes(n);
+            for (int c = 0; c < channels; c++) {
+                long s = 0;
+                long ss = 0;
+                for (int i = c * plane, end = i + plane; i < end; i++) {
+                    int v = image[i] & 0xFF;
+                    s += v;
+                    ss += (long) v * v;
+                }
+                sum[c] += s;
+                sumSquares[c] += ss;
+            }
+        }
+        double count = (double) images.size() * plane;
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = sum[c] / count;
+            std[c] = Math.sqrt(Math.max(sumSquares[c] / count - mean[c] * mean[c], 1e-12));
+        }
+        return new ChannelStatistics(mean, std);
+    }
+}
