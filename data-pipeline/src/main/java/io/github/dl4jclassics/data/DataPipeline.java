@@ -1,23 +1,35 @@
 package io.github.dl4jclassics.data;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.data.transforms.BatchTransform;
 import io.github.dl4jclassics.data.transforms.ChannelStatistics;
+import io.github.dl4jclassics.data.transforms.DataStatistics;
 import io.github.dl4jclassics.data.transforms.Normalize;
+import io.github.dl4jclassics.data.transforms.PcaColour;
+import io.github.dl4jclassics.data.transforms.PcaEigen;
+import io.github.dl4jclassics.data.transforms.Resize;
 import io.github.dl4jclassics.zoo.InputShape;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and validates a data set, splits it, computes the statistics the transforms need from the training
- * split only, and checks that batches will have the model's input shape, all before any training starts.
+ * Reads and validates a data set, resizes it once, splits it, computes the statistics the transforms need from
+ * the training split only (or reuses saved ones), and checks that batches will have the model's input shape,
+ * all before any training starts. Nothing is written anywhere but the cache directory, and only after the
+ * files were read and validated.
  */
 public final class DataPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DataPipeline() {
     }
@@ -30,13 +42,40 @@ public final class DataPipeline {
     public static PreparedData prepare(DatasetSource source, DataFiles files, DataConfig config, InputShape modelInput,
                                        Integer limitTrain, Integer limitTest, ChannelStatistics savedStatistics)
             throws IOException {
-        ImageSet trainFiles = source.read(files, Subset.TRAIN, config);
-        ImageSet test = source.read(files, Subset.TEST, config);
-        if (limitTrain != null) {
-            trainFiles = trainFiles.limit(limitTrain);
+        return prepare(source, files, config, modelInput, PrepareOptions.defaults().withLimits(limitTrain, limitTest)
+                .withSaved(savedStatistics == null ? null : new DataStatistics(savedStatistics, null)));
+    }
+
+    public static PreparedData prepare(DatasetSource source, DataFiles files, DataConfig config, InputShape modelInput,
+                                       PrepareOptions options) throws IOException {
+        List<BatchTransform> sorted = new ArrayList<>(config.transforms());
+        sorted.sort(Comparator.comparingInt(BatchTransform::order));
+        Resize resize = sorted.stream().filter(Resize.class::isInstance).map(Resize.class::cast)
+                .map(r -> r.to(modelInput)).findFirst().orElse(null);
+        LoadOptions load = new LoadOptions(
+                resize == null ? null : new InputShape(modelInput.channels(), resize.outHeight(), resize.outWidth()),
+                options.cacheDir(), options.memoryBudget());
+
+        // Read and validate both subsets before anything else (and before anything is written).
+        ImageSet trainFiles = source.read(files, Subset.TRAIN, config, load);
+        ImageSet test = source.read(files, Subset.TEST, config, load);
+        if (!trainFiles.classNames().equals(test.classNames())) {
+            throw new DataFormatException(source.id() + ": the training files have classes " + trainFiles.classNames()
+                    + " but the test files have " + test.classNames());
         }
-        if (limitTest != null) {
-            test = test.limit(limitTest);
+        if (options.limitTrain() != null) {
+            trainFiles = trainFiles.limit(options.limitTrain());
+        }
+        if (options.limitTest() != null) {
+            test = test.limit(options.limitTest());
+        }
+        String fingerprint = null;
+        if (resize != null && !isSize(trainFiles.shape(), resize) || resize != null && !isSize(test.shape(), resize)) {
+            fingerprint = source.fingerprint(files);
+            String base = source.id() + "|" + fingerprint + "|" + config.labels();
+            trainFiles = resize.apply(trainFiles, options.cacheDir(), options.memoryBudget(),
+                    base + "|train|" + options.limitTrain());
+            test = resize.apply(test, options.cacheDir(), options.memoryBudget(), base + "|test|" + options.limitTest());
         }
         ImageSet train = trainFiles;
         ImageSet validation = null;
@@ -45,18 +84,27 @@ public final class DataPipeline {
             train = parts.train();
             validation = parts.validation();
         }
-        List<BatchTransform> sorted = new ArrayList<>(config.transforms());
-        sorted.sort(Comparator.comparingInt(BatchTransform::order));
-        ChannelStatistics statistics = savedStatistics;
+
+        boolean needNormalization = sorted.stream().anyMatch(t -> t instanceof Normalize n && n.needsStatistics());
+        boolean needPca = sorted.stream().anyMatch(t -> t instanceof PcaColour p && p.needsEigen());
+        DataStatistics statistics = DataStatistics.NONE;
+        if (needNormalization || needPca) {
+            if (fingerprint == null) {
+                fingerprint = source.fingerprint(files);
+            }
+            String key = Fingerprints.sha256(source.id() + "|" + fingerprint + "|" + config.labels() + "|limit="
+                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape() + "|stats-v1");
+            statistics = statistics(source.id(), key, train, needNormalization, needPca, options);
+        }
+
         List<BatchTransform> bound = new ArrayList<>();
         for (BatchTransform transform : sorted) {
-            if (transform instanceof Normalize normalize && normalize.needsStatistics()) {
-                if (statistics == null) {
-                    statistics = ChannelStatistics.compute(train);
-                    LOG.info("normalization statistics of {} ({} images): mean {} std {}", source.id(), train.size(),
-                            java.util.Arrays.toString(statistics.mean()), java.util.Arrays.toString(statistics.std()));
-                }
-                bound.add(Normalize.of(statistics));
+            if (transform instanceof Resize) {
+                continue; // applied once above, to the stored images
+            } else if (transform instanceof Normalize normalize && normalize.needsStatistics()) {
+                bound.add(Normalize.of(statistics.normalization()));
+            } else if (transform instanceof PcaColour pca && pca.needsEigen()) {
+                bound.add(pca.withEigen(statistics.pca()));
             } else {
                 bound.add(transform);
             }
@@ -70,7 +118,80 @@ public final class DataPipeline {
                     + " after its transforms, but the model expects " + modelInput
                     + "; set model.input to " + shape + " or add transforms (resize, grey-to-rgb) to data.transforms");
         }
-        List<BatchTransform> eval = bound.stream().filter(t -> !t.augmentation()).toList();
-        return new PreparedData(source.id(), train, validation, test, train.classNames(), statistics, List.copyOf(bound), eval);
+        List<BatchTransform> eval = new ArrayList<>();
+        for (BatchTransform transform : bound) {
+            BatchTransform counterpart = transform.forEvaluation();
+            if (counterpart != null) {
+                eval.add(counterpart);
+            }
+        }
+        InputShape evalShape = train.shape();
+        for (BatchTransform transform : eval) {
+            evalShape = transform.outputShape(evalShape);
+        }
+        if (!evalShape.equals(modelInput)) {
+            throw new IllegalStateException("evaluation transforms give " + evalShape + ", training ones " + modelInput);
+        }
+        return new PreparedData(source.id(), train, validation, test, train.classNames(), statistics,
+                List.copyOf(bound), List.copyOf(eval));
+    }
+
+    private static boolean isSize(InputShape shape, Resize resize) {
+        return shape.height() == resize.outHeight() && shape.width() == resize.outWidth();
+    }
+
+    /** Saved statistics, else cached ones for this key, else computed from {@code train} (and cached). */
+    private static DataStatistics statistics(String datasetId, String key, ImageSet train, boolean needNormalization,
+                                             boolean needPca, PrepareOptions options) throws IOException {
+        DataStatistics saved = options.saved() == null ? DataStatistics.NONE : options.saved();
+        ChannelStatistics normalization = saved.normalization();
+        PcaEigen pca = saved.pca();
+        boolean complete = (!needNormalization || normalization != null) && (!needPca || pca != null);
+        if (complete) {
+            LOG.info("using saved statistics for {}", datasetId);
+            return new DataStatistics(needNormalization ? normalization : null, needPca ? pca : null);
+        }
+        Path cacheFile = options.cacheDir() == null ? null
+                : options.cacheDir().resolve("statistics").resolve(datasetId + "-" + key.substring(0, 24) + ".json");
+        if (cacheFile != null && Files.isRegularFile(cacheFile)) {
+            try {
+                CachedStatistics cached = JSON.readValue(cacheFile.toFile(), CachedStatistics.class);
+                if (key.equals(cached.key())) {
+                    normalization = normalization != null ? normalization : cached.statistics().normalization();
+                    pca = pca != null ? pca : cached.statistics().pca();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ignoring unreadable statistics cache {}: {}", cacheFile, e.getMessage());
+            }
+        }
+        boolean computed = false;
+        if (needNormalization && normalization == null) {
+            normalization = ChannelStatistics.compute(train);
+            computed = true;
+            LOG.info("normalization statistics of {} ({} images): mean {} std {}", datasetId, train.size(),
+                    Arrays.toString(normalization.mean()), Arrays.toString(normalization.std()));
+        }
+        if (needPca && pca == null) {
+            pca = PcaEigen.compute(train);
+            computed = true;
+            LOG.info("PCA colour eigenvalues of {}: {}", datasetId, Arrays.toString(pca.eigenvalues()));
+        }
+        DataStatistics result = new DataStatistics(needNormalization ? normalization : null, needPca ? pca : null);
+        if (computed && cacheFile != null) {
+            try {
+                Files.createDirectories(cacheFile.getParent());
+                Path temp = Files.createTempFile(cacheFile.getParent(), cacheFile.getFileName().toString(), ".tmp");
+                JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(),
+                        new CachedStatistics(key, train.description(), new DataStatistics(normalization, pca)));
+                Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                LOG.warn("could not cache statistics in {}: {}", cacheFile, e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    /** The JSON file of the statistics cache. */
+    public record CachedStatistics(String key, String source, DataStatistics statistics) {
     }
 }

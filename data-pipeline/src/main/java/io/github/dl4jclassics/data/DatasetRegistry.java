@@ -1,6 +1,8 @@
 package io.github.dl4jclassics.data;
 
+import io.github.dl4jclassics.data.datasets.CifarDataset;
 import io.github.dl4jclassics.data.datasets.IdxDataset;
+import io.github.dl4jclassics.data.datasets.ImageFolderDataset;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,11 @@ public final class DatasetRegistry {
 
     private static final DatasetRegistry STANDARD = new DatasetRegistry(List.of(
             IdxDataset.fashionMnist(),
-            IdxDataset.mnist()));
+            IdxDataset.mnist(),
+            CifarDataset.cifar10(),
+            CifarDataset.cifar100(),
+            ImageFolderDataset.scene(),
+            ImageFolderDataset.generic()));
 
     private final Map<String, DatasetSource> sources = new LinkedHashMap<>();
 

@@ -28,6 +28,15 @@ public interface ClassicModel {
      */
     Object configuration(ModelSpec spec);
 
+    /**
+     * How PyTorch weights map onto this model. {@code true}: the DL4J layer names are the module paths of the
+     * torchvision-style PyTorch model (e.g. {@code features.0}, {@code layer1.0.conv1}), so a state_dict key is
+     * {@code name + ".weight"} etc. {@code false}: the note's own model; tensors are matched in registration order.
+     */
+    default boolean torchModuleNames() {
+        return false;
+    }
+
     default ModelSpec defaultSpec(long seed) {
         return new ModelSpec(defaultClasses(), defaultInput(), seed);
     }

@@ -1,6 +1,11 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.zoo.models.AlexNet;
+import io.github.dl4jclassics.zoo.models.CustomLeNet;
 import io.github.dl4jclassics.zoo.models.LeNet5;
+import io.github.dl4jclassics.zoo.models.ResNet;
+import io.github.dl4jclassics.zoo.models.Vgg;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +15,7 @@ import java.util.Map;
 /** Every model id of the project, in listing order. The one place to look a model up by name. */
 public final class ModelRegistry {
 
-    private static final ModelRegistry STANDARD = new ModelRegistry(List.of(
-            new LeNet5()));
+    private static final ModelRegistry STANDARD = new ModelRegistry(standardModels());
 
     private final Map<String, ClassicModel> models = new LinkedHashMap<>();
 
@@ -21,6 +25,16 @@ public final class ModelRegistry {
                 throw new IllegalArgumentException("duplicate model id " + model.id());
             }
         }
+    }
+
+    private static List<ClassicModel> standardModels() {
+        List<ClassicModel> all = new ArrayList<>(List.of(
+                new LeNet5(), LeNet5.scene(), new CustomLeNet(),
+                AlexNet.imagenet(), AlexNet.cifar10At128(), AlexNet.cifar100First(), AlexNet.cifar100Second(),
+                AlexNet.scene()));
+        all.addAll(Vgg.all());
+        all.addAll(ResNet.all());
+        return all;
     }
 
     public static ModelRegistry standard() {

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
@@ -27,7 +28,9 @@ public final class NetworkDefaults {
                 .convolutionMode(ConvolutionMode.Truncate)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .cacheMode(CacheMode.NONE);
+                .cacheMode(CacheMode.NONE)
+                // DL4J's global default is sigmoid: make a layer without an explicit activation linear, as in PyTorch.
+                .activation(Activation.IDENTITY);
         switch (spec.init()) {
             case HE -> builder.weightInit(WeightInit.RELU);
             case XAVIER -> builder.weightInit(WeightInit.XAVIER);

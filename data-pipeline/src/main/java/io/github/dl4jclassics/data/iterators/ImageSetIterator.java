@@ -84,6 +84,11 @@ public final class ImageSetIterator implements DataSetIterator {
         return outputShape;
     }
 
+    /** True when a transform (mixup) makes soft labels, so batch accuracy is meaningless. */
+    public boolean hasMixedLabels() {
+        return transforms.stream().anyMatch(BatchTransform::mixesLabels);
+    }
+
     @Override
     public boolean hasNext() {
         return cursor < images.size();

@@ -13,6 +13,11 @@ import java.util.Random;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
+        @JsonSubTypes.Type(value = Resize.class, name = "resize"),
+        @JsonSubTypes.Type(value = RandomCrop.class, name = "random-crop"),
+        @JsonSubTypes.Type(value = CenterCrop.class, name = "center-crop"),
+        @JsonSubTypes.Type(value = PcaColour.class, name = "pca-colour"),
+        @JsonSubTypes.Type(value = Mixup.class, name = "mixup"),
         @JsonSubTypes.Type(value = Normalize.class, name = "normalize"),
         @JsonSubTypes.Type(value = HorizontalFlip.class, name = "horizontal-flip"),
         @JsonSubTypes.Type(value = GreyToRgb.class, name = "grey-to-rgb"),
@@ -35,9 +40,23 @@ public interface BatchTransform {
     @JsonIgnore
     boolean augmentation();
 
+    /** True for transforms that blend labels (mixup). */
+    default boolean mixesLabels() {
+        return false;
+    }
+
     /** The shape of a batch after this step, given the shape before it. */
     default InputShape outputShape(InputShape input) {
         return input;
+    }
+
+    /**
+     * What runs in this step's place on validation, test and inference batches: the step itself when it is
+     * deterministic, nothing (null) for an augmentation, or a deterministic counterpart that keeps the output
+     * shape (a centre crop for a random crop to a smaller size).
+     */
+    default BatchTransform forEvaluation() {
+        return augmentation() ? null : this;
     }
 
     /** Transforms {@code batch} in place, drawing randomness from {@code random}. */

@@ -29,9 +29,9 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
         int plane = images.shape().height() * images.shape().width();
         double[] sum = new double[channels];
         double[] sumSquares = new double[channels];
-        byte[] image;
+        byte[] image = new byte[images.shape().size()];
         for (int n = 0; n < images.size(); n++) {
-            image = images.imageBytes(n);
+            images.copyBytes(n, image, 0);
             for (int c = 0; c < channels; c++) {
                 long s = 0;
                 long ss = 0;

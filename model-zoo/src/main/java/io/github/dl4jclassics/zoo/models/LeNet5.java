@@ -1,6 +1,5 @@
 package io.github.dl4jclassics.zoo.models;
 
-import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
@@ -13,38 +12,35 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** LeNet-5 as the 004 note writes it: two conv + average-pool stages, then three dense layers. */
-public final class LeNet5 implements ClassicModel {
+/**
+ * LeNet-5 as the 004 note writes it: two conv + average-pool stages, then three dense layers. The same network at
+ * 3x64x64 with 6 classes is the 003 note's scene LeNet ({@code lenet-scene}).
+ */
+public final class LeNet5 extends BaseClassicModel {
 
-    @Override
-    public String id() {
-        return "lenet5";
+    public LeNet5() {
+        super("lenet5",
+                "LeNet-5: conv 6@5x5 ReLU, avg-pool 2; conv 16@5x5 ReLU, avg-pool 2; dense 120 ReLU, 84 ReLU, classes."
+                        + " ReLU and average pooling as in the note's PyTorch code (the 1998 paper used scaled tanh and"
+                        + " trainable subsampling). Any input of at least 16x16 works; 1x28x28 gives a 256-wide flatten.",
+                "seed 004 (LeNet-5 in PyTorch); LeCun et al. 1998", new InputShape(3, 32, 32), 10);
+    }
+
+    private LeNet5(String id, String description, String source, InputShape input, int classes) {
+        super(id, description, source, input, classes);
+    }
+
+    /** The 003 note's LeNet on 64x64 scene images: fc1 takes 16*13*13 inputs, 6 classes. */
+    public static LeNet5 scene() {
+        return new LeNet5("lenet-scene",
+                "LeNet-5 of the 004 note (conv 6@5 ReLU, avg-pool 2, conv 16@5 ReLU, avg-pool 2, dense 120, 84, classes)"
+                        + " on 3x64x64 scene images: the flatten is 16*13*13 = 2704. The 003 note shows only its output"
+                        + " sizes, not its code; the 004 code is followed (average pooling, ReLU).",
+                "seed 003 (Scene classification, LeNet); seed 004 code", new InputShape(3, 64, 64), 6);
     }
 
     @Override
-    public String description() {
-        return "LeNet-5: conv 6@5x5 ReLU, avg-pool 2; conv 16@5x5 ReLU, avg-pool 2; dense 120 ReLU, 84 ReLU, classes."
-                + " ReLU and average pooling as in the note's PyTorch code (the 1998 paper used scaled tanh and"
-                + " trainable subsampling). Any input of at least 12x12 works; 1x28x28 gives a 256-wide flatten.";
-    }
-
-    @Override
-    public String source() {
-        return "seed 004 (LeNet-5 in PyTorch); LeCun et al. 1998";
-    }
-
-    @Override
-    public InputShape defaultInput() {
-        return new InputShape(3, 32, 32);
-    }
-
-    @Override
-    public int defaultClasses() {
-        return 10;
-    }
-
-    @Override
-    public MultiLayerConfiguration configuration(ModelSpec spec) {
+    protected MultiLayerConfiguration build(ModelSpec spec) {
         InputShape in = spec.input();
         return NetworkDefaults.builder(spec)
                 .list()

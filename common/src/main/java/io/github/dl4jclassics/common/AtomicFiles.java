@@ -1,0 +1,42 @@
+package io.github.dl4jclassics.common;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that a reader (or a crash) never sees half of one: write a temporary file in the same
+ * directory, force it to disk, then rename it over the target.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Something that writes the whole content to the given (temporary) path. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path temporary) throws IOException;
+    }
+
+    public static void write(Path target, Writer writer) throws IOException {
+        Path directory = target.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+        try {
+            writer.write(temporary);
+            try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    public static void writeString(Path target, String content) throws IOException {
+        write(target, temporary -> Files.writeString(temporary, content, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.dl4jclassics.data;
+
+import io.github.dl4jclassics.data.store.PixelStoreBuilder;
+import io.github.dl4jclassics.data.transforms.DataStatistics;
+import java.nio.file.Path;
+
+/**
+ * Options of {@link DataPipeline#prepare(DatasetSource, DataFiles, DataConfig, io.github.dl4jclassics.zoo.InputShape,
+ * PrepareOptions)}.
+ *
+ * @param limitTrain   keep only the first N training-file examples (before the split); null for all
+ * @param limitTest    keep only the first N test examples; null for all
+ * @param saved        statistics saved beside a trained model, used instead of computing them; null to compute
+ * @param cacheDir     cache of statistics and large resized images; null disables disk caching
+ * @param memoryBudget bytes of decoded images kept on the heap before spilling to a memory-mapped cache file
+ */
+public record PrepareOptions(Integer limitTrain, Integer limitTest, DataStatistics saved, Path cacheDir,
+                             long memoryBudget) {
+
+    public static PrepareOptions defaults() {
+        return new PrepareOptions(null, null, null, LoadOptions.defaultCacheDir(), PixelStoreBuilder.defaultMemoryBudget());
+    }
+
+    public PrepareOptions withLimits(Integer train, Integer test) {
+        return new PrepareOptions(train, test, saved, cacheDir, memoryBudget);
+    }
+
+    public PrepareOptions withSaved(DataStatistics statistics) {
+        return new PrepareOptions(limitTrain, limitTest, statistics, cacheDir, memoryBudget);
+    }
+
+    public PrepareOptions withCacheDir(Path dir) {
+        return new PrepareOptions(limitTrain, limitTest, saved, dir, memoryBudget);
+    }
+
+    public PrepareOptions withMemoryBudget(long bytes) {
+        return new PrepareOptions(limitTrain, limitTest, saved, cacheDir, bytes);
+    }
+}

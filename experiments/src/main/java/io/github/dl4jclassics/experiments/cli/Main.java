@@ -1,0 +1,46 @@
+package io.github.dl4jclassics.experiments.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command-line tool {@code dl4j-classics} (the jar {@code experiments/target/dl4j-classics.jar}) and the
+ * entry point of {@code mvn compile exec:java}: with no arguments it runs the experiment named by
+ * {@code -Dexperiment=NAME}, or the default experiment.
+ */
+@Command(name = "dl4j-classics", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Classic image-classification papers, reproduced with Deeplearning4j.",
+        subcommands = {ListCommand.class, RunCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static final String DEFAULT_EXPERIMENT = "lenet5-fashion-mnist-sample";
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        String[] effective = args;
+        if (args.length == 0) {
+            effective = new String[]{"run", System.getProperty("experiment", DEFAULT_EXPERIMENT)};
+        }
+        int code = execute(effective);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the command line and returns its exit code (0 success, 1 failed verdict or error, 2 usage). */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
+            cl.getErr().println("error: " + exception.getMessage());
+            if (Boolean.getBoolean("dl4j-classics.stacktrace")) {
+                exception.printStackTrace(cl.getErr());
+            }
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+}

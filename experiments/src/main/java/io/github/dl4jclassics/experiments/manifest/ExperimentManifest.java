@@ -1,0 +1,47 @@
+package io.github.dl4jclassics.experiments.manifest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.dl4jclassics.data.DataConfig;
+import io.github.dl4jclassics.evaluation.DocumentedResult;
+import io.github.dl4jclassics.training.TrainingConfig;
+import java.util.List;
+
+/**
+ * One experiment: {@code experiments/manifests/NAME.json}. See the README's "Manifest format" for every field.
+ *
+ * @param name        the experiment id; must equal the file name without ".json"
+ * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
+ * @param documented  the regression target; null or a null value for none
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentManifest(
+        @JsonProperty(required = true) String name,
+        @JsonProperty(required = true) String description,
+        List<String> tags,
+        SourceInfo source,
+        @JsonProperty(required = true) ModelSection model,
+        @JsonProperty(required = true) DataConfig data,
+        @JsonProperty(required = true) TrainingConfig training,
+        EvaluationConfig evaluation,
+        DocumentedResult documented) {
+
+    public ExperimentManifest {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        if (evaluation == null) {
+            evaluation = new EvaluationConfig(5);
+        }
+    }
+
+    public ExperimentManifest withTraining(TrainingConfig newTraining) {
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, evaluation, documented);
+    }
+
+    public ExperimentManifest withData(DataConfig newData) {
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, evaluation, documented);
+    }
+
+    public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
+        return new ExperimentManifest(name, description, tags, source, model, data, training, evaluation, newDocumented);
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.dl4jclassics.experiments.run;
+
+import java.nio.file.Path;
+
+/**
+ * Command-line overrides of a manifest for one run; null fields keep the manifest's value.
+ *
+ * @param outRoot    where run folders go ({@code runs/} by default)
+ * @param limitTrain keep only the first N examples of the training files (before the validation split)
+ * @param limitTest  keep only the first N test examples
+ */
+public record RunOptions(
+        Path dataDir,
+        Path outRoot,
+        Integer epochs,
+        Long seed,
+        Integer batchSize,
+        Integer limitTrain,
+        Integer limitTest,
+        boolean interactive) {
+
+    public static RunOptions defaults() {
+        return new RunOptions(null, Path.of("runs"), null, null, null, null, null, false);
+    }
+
+    public Path outRootOrDefault() {
+        return outRoot != null ? outRoot : Path.of("runs");
+    }
+}

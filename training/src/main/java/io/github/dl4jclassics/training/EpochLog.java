@@ -1,0 +1,50 @@
+package io.github.dl4jclassics.training;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import io.github.dl4jclassics.common.AtomicFiles;
+import java.util.List;
+
+/** {@code epochs.csv}: one row per finished epoch, rewritten atomically after each epoch. */
+public final class EpochLog {
+
+    private final Path file;
+    private final List<EpochRecord> records = new ArrayList<>();
+
+    public EpochLog(Path file) {
+        this.file = file;
+    }
+
+    /** Reads an existing log (for resume and reports). */
+    public static List<EpochRecord> read(Path file) throws IOException {
+        List<EpochRecord> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                rows.add(EpochRecord.fromCsv(lines.get(i)));
+            }
+        }
+        return rows;
+    }
+
+    public void restore(List<EpochRecord> earlier) {
+        records.clear();
+        records.addAll(earlier);
+    }
+
+    public void append(EpochRecord record) throws IOException {
+        records.add(record);
+        StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
+        for (EpochRecord row : records) {
+            csv.append(row.toCsv()).append('\n');
+        }
+        AtomicFiles.writeString(file, csv.toString());
+    }
+
+    public List<EpochRecord> records() {
+        return List.copyOf(records);
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.dl4jclassics.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/**
+ * Puts the manifest's optimiser, weight decay and gradient clipping on every layer of a zoo configuration
+ * before the network is initialised, so the zoo stays free of training choices.
+ */
+public final class Optimizers {
+
+    private Optimizers() {
+    }
+
+    /** The DL4J updater for {@code config}, with PyTorch's defaults where the manifest is silent. */
+    public static IUpdater updater(OptimizerConfig config) {
+        double lr = config.learningRate();
+        return switch (config.type()) {
+            case "sgd" -> {
+                double momentum = config.momentum() == null ? 0 : config.momentum();
+                // DL4J's Nesterovs is momentum SGD; with nesterov=false it still uses the Nesterov update, which
+                // differs from PyTorch's heavy-ball momentum only in the look-ahead term (documented in the README).
+                yield momentum == 0 ? new Sgd(lr) : new Nesterovs(lr, momentum);
+            }
+            case "adam" -> new Adam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
+                    orDefault(config.epsilon(), 1e-8));
+            // DL4J has no AdamW class: Adam plus the decoupled WeightDecay term of regularization() is AdamW.
+            case "adamw" -> new Adam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
+                    orDefault(config.epsilon(), 1e-8));
+            case "rmsprop" -> new RmsProp(lr, 0.99, orDefault(config.epsilon(), 1e-8));
+            default -> throw new IllegalArgumentException("unknown optimizer " + config.type());
+        };
+    }
+
+    /** Regularisation terms for weights and biases alike (PyTorch applies weight_decay to every parameter). */
+    public static List<Regularization> regularization(OptimizerConfig config) {
+        List<Regularization> terms = new ArrayList<>();
+        if (config.weightDecay() != null && config.weightDecay() > 0) {
+            terms.add(new L2Regularization(config.weightDecay()));
+        }
+        double decoupled = config.decoupledWeightDecay() != null ? config.decoupledWeightDecay()
+                : "adamw".equals(config.type()) ? 0.01 : 0;
+        if (decoupled > 0) {
+            terms.add(new WeightDecay(decoupled, true));
+        }
+        return terms;
+    }
+
+    /** Applies optimiser, regularisation and clipping to every layer of a configuration, in place. */
+    public static void apply(Object configuration, OptimizerConfig optimizer, Double gradientClipping) {
+        for (Layer layer : layers(configuration)) {
+            if (layer instanceof BaseLayer base) {
+                base.setIUpdater(updater(optimizer));
+                base.setBiasUpdater(updater(optimizer));
+                base.setRegularization(regularization(optimizer));
+                base.setRegularizationBias(regularization(optimizer));
+                if (gradientClipping != null) {
+                    base.setGradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue);
+                    base.setGradientNormalizationThreshold(gradientClipping);
+                }
+            }
+        }
+    }
+
+    /** The layer configurations of a MultiLayerConfiguration or ComputationGraphConfiguration. */
+    public static List<Layer> layers(Object configuration) {
+        List<Layer> layers = new ArrayList<>();
+        if (configuration instanceof MultiLayerConfiguration conf) {
+            for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+                layers.add(layerConf.getLayer());
+            }
+        } else if (configuration instanceof ComputationGraphConfiguration conf) {
+            for (GraphVertex vertex : conf.getVertices().values()) {
+                if (vertex instanceof LayerVertex layerVertex) {
+                    layers.add(layerVertex.getLayerConf().getLayer());
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("not a network configuration: " + configuration);
+        }
+        return layers;
+    }
+
+    private static double orDefault(Double value, double fallback) {
+        return value == null ? fallback : value;
+    }
+}

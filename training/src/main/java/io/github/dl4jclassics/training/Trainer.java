@@ -1,0 +1,160 @@
+package io.github.dl4jclassics.training;
+
+import io.github.dl4jclassics.data.iterators.ImageSetIterator;
+import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
+import io.github.dl4jclassics.training.checkpoints.TrainingState;
+import io.github.dl4jclassics.training.schedules.ConstantSchedule;
+import io.github.dl4jclassics.training.schedules.LearningRateScheduler;
+import io.github.dl4jclassics.zoo.ClassifierNetwork;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop: learning rate from the schedule, batches prepared on a background thread, running loss and
+ * accuracy, a divergence check after every batch, validation, early stopping, {@code epochs.csv} and an
+ * atomic checkpoint after every epoch.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainingConfig config;
+    private final CheckpointStore checkpoints;
+    private final EpochLog epochLog;
+    private final boolean interactive;
+
+    public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
+        this.config = config;
+        this.checkpoints = checkpoints;
+        this.epochLog = epochLog;
+        this.interactive = interactive;
+    }
+
+    /**
+     * Trains from epoch {@code resumeFrom.epochsCompleted()} (or 0) to {@code config.epochs()}.
+     *
+     * @param validator  null when there is no validation split (early stopping then cannot run)
+     * @param resumeFrom state of the checkpoint the network was loaded from, or null for a fresh run
+     */
+    public TrainingOutcome train(ClassifierNetwork network, ImageSetIterator trainData, Validator validator,
+                                 TrainingState resumeFrom) throws IOException {
+        double baseRate = config.optimizer().learningRate();
+        LearningRateScheduler scheduler = (config.schedule() != null ? config.schedule() : new ConstantSchedule()).create(baseRate);
+        EarlyStoppingConfig stopping = config.earlyStopping();
+        if (stopping != null && validator == null) {
+            throw new IllegalArgumentException("training.earlyStopping needs a validation split (data.split)");
+        }
+        int startEpoch = resumeFrom == null ? 0 : resumeFrom.epochsCompleted();
+        List<Double> rates = new ArrayList<>(resumeFrom == null ? List.of() : resumeFrom.learningRates());
+        int bestEpoch = resumeFrom == null ? 0 : resumeFrom.bestEpoch();
+        double bestValue = resumeFrom == null ? Double.NaN : resumeFrom.bestValue();
+        int sinceImprovement = resumeFrom == null ? 0 : resumeFrom.epochsWithoutImprovement();
+        BatchStatistics statistics = new BatchStatistics();
+        network.model().addListeners(statistics);
+        boolean stoppedEarly = false;
+        try {
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                double rate = scheduler.rateFor(epoch);
+                LearningRates.set(network, rate);
+                rates.add(rate);
+                long started = System.nanoTime();
+                trainEpoch(network, trainData, statistics, epoch, rate);
+                Validator.ValidationResult validation = validator == null ? Validator.ValidationResult.NONE
+                        : validator.validate(network);
+                scheduler.epochEnded(epoch, validation.loss(), validation.top1());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                EpochRecord record = new EpochRecord(epoch + 1, rate, statistics.meanLoss(), statistics.accuracy(),
+                        validation.loss(), validation.top1(), validation.top5(), seconds);
+                epochLog.append(record);
+                boolean improved = false;
+                if (stopping != null) {
+                    double value = validation.metric(stopping.monitor());
+                    double delta = stopping.minDeltaOrZero();
+                    improved = Double.isNaN(bestValue) || (stopping.lowerIsBetter()
+                            ? value < bestValue - delta : value > bestValue + delta);
+                } else if (validator != null) {
+                    improved = Double.isNaN(bestValue) || validation.loss() < bestValue;
+                }
+                if (improved) {
+                    bestEpoch = epoch + 1;
+                    bestValue = stopping != null ? validation.metric(stopping.monitor()) : validation.loss();
+                    sinceImprovement = 0;
+                } else {
+                    sinceImprovement++;
+                }
+                TrainingState state = new TrainingState(epoch + 1, rates, bestEpoch, bestValue, sinceImprovement, null,
+                        config.seed());
+                checkpoints.save(network, state, improved);
+                LOG.info(summary(record, config.epochs()));
+                if (stopping != null && sinceImprovement >= stopping.patience() && epoch + 1 < config.epochs()) {
+                    LOG.info("early stopping: {} has not improved for {} epochs (best {} at epoch {})",
+                            stopping.monitor(), sinceImprovement, bestValue, bestEpoch);
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+        } finally {
+            network.model().setListeners(new ArrayList<>());
+        }
+        ClassifierNetwork result = network;
+        if (stopping != null && stopping.restoreBestOrDefault() && checkpoints.best().isPresent()
+                && bestEpoch != epochLog.records().size()) {
+            LOG.info("restoring the best model (epoch {})", bestEpoch);
+            result = CheckpointStore.readModel(checkpoints.best().get(), false);
+        }
+        return new TrainingOutcome(result, epochLog.records(), bestEpoch, stoppedEarly);
+    }
+
+    private void trainEpoch(ClassifierNetwork network, ImageSetIterator trainData, BatchStatistics statistics,
+                            int epoch, double rate) {
+        trainData.startEpoch(epoch);
+        // Dropout and other random layers draw from ND4J's generator: reseed per epoch so a resumed run repeats it.
+        Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch);
+        network.setEpochCount(epoch);
+        statistics.startEpoch(hasMixup(trainData));
+        int batches = trainData.batchesPerEpoch();
+        AsyncDataSetIterator async = new AsyncDataSetIterator(trainData, 2, true);
+        try (TrainingProgress progress = new TrainingProgress(
+                String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), batches, interactive)) {
+            int batch = 0;
+            while (async.hasNext()) {
+                DataSet data = async.next();
+                network.fit(data);
+                batch++;
+                double loss = statistics.lastLoss();
+                if (!Double.isFinite(loss) || !Double.isFinite(network.score())) {
+                    throw new DivergenceException(epoch + 1, batch, rate, "loss is " + loss);
+                }
+                if (!Double.isFinite(network.params().sumNumber().doubleValue())) {
+                    throw new DivergenceException(epoch + 1, batch, rate, "a parameter is NaN or infinite");
+                }
+                progress.step(batch, (int) data.numExamples(), statistics.meanLoss(), statistics.accuracy(), rate);
+            }
+        } finally {
+            async.shutdown();
+        }
+    }
+
+    private static boolean hasMixup(ImageSetIterator data) {
+        return data.hasMixedLabels();
+    }
+
+    static String summary(EpochRecord r, int totalEpochs) {
+        return String.format(Locale.ROOT,
+                "epoch %d/%d  lr %.3g  train loss %.4f acc %s  val loss %s top1 %s top5 %s  %.1fs",
+                r.epoch(), totalEpochs, r.learningRate(), r.trainLoss(), fraction(r.trainAccuracy()),
+                Double.isNaN(r.validationLoss()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validationLoss()),
+                fraction(r.validationTop1()), fraction(r.validationTop5()), r.seconds());
+    }
+
+    private static String fraction(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.dl4jclassics.training.checkpoints;
+
+import io.github.dl4jclassics.common.AtomicFiles;
+import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.zoo.ClassifierNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Epoch checkpoints of a run under {@code checkpoints/}: {@code epoch-NNNN/} folders (model with updater
+ * state, plus {@code state.json}), {@code best/}, and {@code last.json} naming the newest complete one.
+ *
+ * <p>Each folder is written under a temporary name and renamed into place, and {@code last.json} is replaced
+ * atomically after that, so a crash at any moment leaves the previous checkpoint complete and named.
+ */
+public final class CheckpointStore {
+
+    public static final String MODEL_FILE = "model.zip";
+    public static final String STATE_FILE = "state.json";
+    private static final String LAST_POINTER = "last.json";
+    private static final String BEST = "best";
+
+    private final Path directory;
+    private final int keepEpochs;
+
+    /** @param keepEpochs epoch folders kept besides the last and the best */
+    public CheckpointStore(Path directory, int keepEpochs) {
+        this.directory = directory;
+        this.keepEpochs = Math.max(keepEpochs, 0);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Saves the checkpoint of a finished epoch and makes it the last one. */
+    public Path save(ClassifierNetwork network, TrainingState state, boolean isBest) throws IOException {
+        String name = String.format("epoch-%04d", state.epochsCompleted());
+        Path target = directory.resolve(name);
+        writeFolder(target, network, state);
+        AtomicFiles.writeString(directory.resolve(LAST_POINTER), Json.write(new LastPointer(name)));
+        if (isBest) {
+            writeFolder(directory.resolve(BEST), network, state);
+        }
+        prune(name);
+        return target;
+    }
+
+    /** The newest complete checkpoint, if any. */
+    public Optional<Path> last() throws IOException {
+        Path pointer = directory.resolve(LAST_POINTER);
+        if (!Files.isRegularFile(pointer)) {
+            return Optional.empty();
+        }
+        Path folder = directory.resolve(Json.readFile(pointer, LastPointer.class).folder());
+        return Files.isRegularFile(folder.resolve(MODEL_FILE)) ? Optional.of(folder) : Optional.empty();
+    }
+
+    public Optional<Path> best() {
+        Path folder = directory.resolve(BEST);
+        return Files.isRegularFile(folder.resolve(MODEL_FILE)) ? Optional.of(folder) : Optional.empty();
+    }
+
+    public static TrainingState readState(Path checkpoint) throws IOException {
+        return Json.readFile(checkpoint.resolve(STATE_FILE), TrainingState.class);
+    }
+
+    public static ClassifierNetwork readModel(Path checkpoint, boolean withUpdater) throws IOException {
+        return ClassifierNetwork.load(checkpoint.resolve(MODEL_FILE).toFile(), withUpdater);
+    }
+
+    private void writeFolder(Path target, ClassifierNetwork network, TrainingState state) throws IOException {
+        Files.createDirectories(directory);
+        Path temporary = Files.createTempDirectory(directory, "." + target.getFileName() + "-");
+        try {
+            network.save(temporary.resolve(MODEL_FILE).toFile(), true);
+            Files.writeString(temporary.resolve(STATE_FILE), Json.write(state));
+            if (Files.exists(target)) {
+                // A folder cannot be renamed over a non-empty one: move the old one aside first.
+                Path old = directory.resolve("." + target.getFileName() + "-old");
+                deleteTree(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } else {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            deleteTree(temporary);
+        }
+    }
+
+    private void prune(String keepName) throws IOException {
+        List<Path> epochs = new ArrayList<>();
+        try (Stream<Path> children = Files.list(directory)) {
+            children.filter(p -> p.getFileName().toString().startsWith("epoch-")).forEach(epochs::add);
+        }
+        epochs.sort(Comparator.comparing(Path::toString));
+        int removable = epochs.size() - 1 - keepEpochs;
+        for (Path folder : epochs) {
+            if (removable <= 0) {
+                break;
+            }
+            if (!folder.getFileName().toString().equals(keepName)) {
+                deleteTree(folder);
+                removable--;
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    record LastPointer(String folder) {
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.dl4jclassics.training.schedules;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A learning-rate schedule by epoch, written in a manifest as {@code {"type": "multi-step", ...}}, with the
+ * semantics of the PyTorch scheduler of the same name. Epochs are 0-based, and the rate of epoch e is the one
+ * in effect while training epoch e.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ConstantSchedule.class, name = "constant"),
+        @JsonSubTypes.Type(value = MultiStepSchedule.class, name = "multi-step"),
+})
+public interface ScheduleConfig {
+
+    /** A fresh scheduler for a run starting from {@code baseRate}. */
+    LearningRateScheduler create(double baseRate);
+}
