@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training;
 
+import io.github.dl4jclassics.common.EpochRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,18 +17,6 @@ public final class EpochLog {
 
     public EpochLog(Path file) {
         this.file = file;
-    }
-
-    /** Reads an existing log (for resume and reports). */
-    public static List<EpochRecord> read(Path file) throws IOException {
-        List<EpochRecord> rows = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) {
-            if (!lines.get(i).isBlank()) {
-                rows.add(EpochRecord.fromCsv(lines.get(i)));
-            }
-        }
-        return rows;
     }
 
     public void restore(List<EpochRecord> earlier) {

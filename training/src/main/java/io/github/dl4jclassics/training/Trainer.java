@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training;
 
+import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.data.iterators.ImageSetIterator;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.training.checkpoints.TrainingState;

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training;
 
+import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.github.dl4jclassics.experiments.run;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
-import io.github.dl4jclassics.training.EpochRecord;
+import io.github.dl4jclassics.common.EpochRecord;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.github.dl4jclassics.training;
+package io.github.dl4jclassics.common;
 
 /**
  * One row of {@code epochs.csv}. Epochs are numbered from 1 as the notes print them. Accuracies are fractions;
@@ -30,6 +30,18 @@ public record EpochRecord(
         }
         return new EpochRecord(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]),
                 parse(f[5]), parse(f[6]), parse(f[7]));
+    }
+
+    /** Reads every row of an {@code epochs.csv}. */
+    public static java.util.List<EpochRecord> readCsv(java.nio.file.Path file) throws java.io.IOException {
+        java.util.List<EpochRecord> rows = new java.util.ArrayList<>();
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                rows.add(fromCsv(lines.get(i)));
+            }
+        }
+        return rows;
     }
 
     private static String number(double value) {
