@@ -84,11 +84,18 @@ public final class Downloader {
                          .startsFrom(have, java.time.Duration.ZERO).build() : null) {
                 byte[] buffer = new byte[1 << 16];
                 int read;
+                long received = 0;
                 while ((read = in.read(buffer)) != -1) {
                     out.write(buffer, 0, read);
+                    received += read;
                     if (bar != null) {
                         bar.stepBy(read);
                     }
+                }
+                if (remaining >= 0 && received < remaining) {
+                    // The connection ended early; keep the partial file so the next attempt resumes it.
+                    throw new IOException("download of " + file.url() + " was interrupted after " + (have + received)
+                            + " of " + total + " bytes; " + partial + " is kept: run the download again to resume");
                 }
             }
         } catch (UnknownHostException | ConnectException | SocketTimeoutException e) {

@@ -144,7 +144,10 @@ public final class ManifestLoader {
             String message = mismatch.getOriginalMessage();
             if (message.startsWith("Missing required creator property")) {
                 String property = message.replaceAll(".*'([^']*)'.*", "$1");
-                return "missing required field '" + (field.isEmpty() ? property : field + "." + property) + "'";
+                // The path may already end with the missing property.
+                String full = field.isEmpty() ? property : field.endsWith("." + property) || field.equals(property)
+                        ? field : field + "." + property;
+                return "missing required field '" + full + "'";
             }
             String type = mismatch.getTargetType() == null ? "another type" : simpleType(mismatch.getTargetType());
             return at + "wrong type, expected " + type + " (" + firstLine(message) + ")";

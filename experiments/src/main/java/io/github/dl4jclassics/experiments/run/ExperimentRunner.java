@@ -95,8 +95,9 @@ public final class ExperimentRunner {
         LOG.info("run folder {}", run.path());
         Json.writeFile(run.file(RunDirectory.MANIFEST), manifest);
         Json.writeFile(run.file(RunDirectory.ENVIRONMENT), EnvironmentInfo.capture());
-        if (data.statistics() != null) {
-            Json.writeFile(run.file(RunDirectory.NORMALIZATION), data.statistics());
+        if (data.dataStatistics() != null) {
+            // Normalization and PCA statistics of the training split, reused by evaluate and predict.
+            Json.writeFile(run.file(RunDirectory.NORMALIZATION), data.dataStatistics());
         }
 
         int batchSize = manifest.training().batchSize();

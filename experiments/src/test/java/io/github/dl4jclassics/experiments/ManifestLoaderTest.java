@@ -1,0 +1,126 @@
+package io.github.dl4jclassics.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
+import io.github.dl4jclassics.experiments.manifest.ManifestException;
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestLoaderTest {
+
+    private static final Path MANIFESTS = Path.of(System.getProperty("project.root", "..")).resolve("experiments/manifests");
+
+    private static final String VALID = """
+            {
+              "name": "x",
+              "description": "d",
+              "model": { "id": "lenet5", "classes": 10, "input": "1x28x28" },
+              "data": { "dataset": "fashion-mnist", "transforms": [ { "type": "normalize" } ] },
+              "training": { "optimizer": { "type": "adam", "learningRate": 0.001 }, "batchSize": 64, "epochs": 3, "seed": 1 },
+              "documented": { "metric": "top1", "split": "test", "value": 0.86, "tolerance": 0.01, "source": "s" }
+            }
+            """;
+
+    private final ManifestLoader loader = new ManifestLoader(MANIFESTS);
+
+    @Test
+    void parsesAValidManifestIntoTypedRecords() {
+        ExperimentManifest manifest = loader.parse(VALID, "x.json", "x");
+        assertThat(manifest.model().input().toString()).isEqualTo("1x28x28");
+        assertThat(manifest.training().optimizer().learningRate()).isEqualTo(0.001);
+        assertThat(manifest.data().transforms()).hasSize(1);
+        assertThat(manifest.evaluation().topK()).isEqualTo(5);
+        assertThat(manifest.documented().value()).isEqualTo(0.86);
+    }
+
+    @Test
+    void unknownModelIdNamesFileFieldAndValidIds() {
+        String text = VALID.replace("\"lenet5\"", "\"lenet6\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("bad.json")
+                .hasMessageContaining("model.id")
+                .hasMessageContaining("lenet6")
+                .hasMessageContaining("lenet5");
+    }
+
+    @Test
+    void unknownDatasetIdListsAllowedIds() {
+        String text = VALID.replace("\"fashion-mnist\"", "\"fashion\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("data.dataset").hasMessageContaining("fashion-mnist");
+    }
+
+    @Test
+    void unknownFieldIsRejectedWithTheAllowedFields() {
+        String text = VALID.replace("\"batchSize\": 64", "\"batchsize\": 64, \"batchSize\": 64");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("bad.json")
+                .hasMessageContaining("unknown field 'batchsize'")
+                .hasMessageContaining("batchSize");
+    }
+
+    @Test
+    void wrongTypeNamesTheFieldAndTheExpectedType() {
+        String text = VALID.replace("\"epochs\": 3", "\"epochs\": \"three\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("training.epochs").hasMessageContaining("integer");
+    }
+
+    @Test
+    void missingRequiredFieldIsNamed() {
+        String text = VALID.replace("\"batchSize\": 64, ", "");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("missing required field 'training.batchSize'");
+    }
+
+    @Test
+    void unknownTransformTypeListsTheKnownTypes() {
+        String text = VALID.replace("\"normalize\"", "\"normalise\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("data.transforms[0]")
+                .hasMessageContaining("normalise")
+                .hasMessageContaining("normalize");
+    }
+
+    @Test
+    void invalidValueIsExplained() {
+        String text = VALID.replace("\"type\": \"adam\"", "\"type\": \"adagrad\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
+                .hasMessageContaining("training.optimizer").hasMessageContaining("sgd, adam");
+    }
+
+    @Test
+    void nameMustMatchTheFileName() {
+        assertThatThrownBy(() -> loader.parse(VALID, "y.json", "y")).hasMessageContaining("must equal the file name 'y'");
+    }
+
+    @Test
+    void unknownExperimentNameListsTheKnownOnes() {
+        assertThatThrownBy(() -> loader.load("no-such-experiment"))
+                .hasMessageContaining("no experiment named 'no-such-experiment'")
+                .hasMessageContaining("lenet5-fashion-mnist");
+    }
+
+    @Test
+    void everyShippedManifestValidates() {
+        List<String> names = loader.names();
+        assertThat(names).contains("lenet5-fashion-mnist", "lenet5-fashion-mnist-sample");
+        for (String name : names) {
+            assertThat(loader.load(name).name()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void loadsAManifestByPath(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.json");
+        Files.writeString(file, VALID);
+        assertThat(loader.load(file.toString()).name()).isEqualTo("x");
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.dl4jclassics.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dl4jclassics.experiments.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad manifests and missing data fail at once, with the problem and the choices named, and leave no run folder. */
+class BadInputTest {
+
+    @Test
+    void misspelledModelIdFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
+        String manifest = Files.readString(Paths.manifests().resolve("lenet5-fashion-mnist-sample.json"))
+                .replace("\"id\": \"lenet5\"", "\"id\": \"lenet-5\"")
+                .replace("\"name\": \"lenet5-fashion-mnist-sample\"", "\"name\": \"typo\"");
+        Path file = dir.resolve("typo.json");
+        Files.writeString(file, manifest);
+        Path out = dir.resolve("runs");
+        String err = runCapturingErr(1, "run", file.toString(), "--out", out.toString());
+        assertThat(err).contains("typo.json").contains("model.id").contains("'lenet-5'").contains("lenet5");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void missingDataDirectoryListsWhereItLooked(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nowhere");
+        Path out = dir.resolve("runs");
+        String err = runCapturingErr(1, "run", "lenet5-fashion-mnist", "--data-dir", missing.toString(),
+                "--out", out.toString(), "--manifests", Paths.manifests().toString());
+        assertThat(err).contains("data set 'fashion-mnist' not found").contains(missing.toString())
+                .contains("train-images-idx3-ubyte.gz").contains("--data-dir");
+        assertThat(out).doesNotExist();
+    }
+
+    private static String runCapturingErr(int expectedCode, String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute(args)).isEqualTo(expectedCode);
+        } finally {
+            System.setErr(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+}
