@@ -47,18 +47,33 @@ public final class MetricsAccumulator {
         }
     }
 
-    /** Adds one example: its class probabilities and its true class. */
+    /**
+     * Adds one example: its class probabilities and its true class. The true class's rank is the number of classes
+     * scoring higher plus those scoring equal with a lower index (strict ties, see {@link Evaluator}). A NaN score
+     * (a diverged network) ranks below every number, and a NaN true-class score is never correct, so NaN outputs
+     * cannot inflate accuracy.
+     */
     public void add(float[] probabilities, int trueClass) {
+        if (probabilities.length != classes.size()) {
+            throw new IllegalArgumentException("expected " + classes.size() + " class scores, got " + probabilities.length);
+        }
+        if (trueClass < 0 || trueClass >= classes.size()) {
+            throw new IllegalArgumentException("true class " + trueClass + " is outside 0.." + (classes.size() - 1));
+        }
         float trueScore = probabilities[trueClass];
         int rank = 0;
         int predicted = 0;
         for (int j = 0; j < probabilities.length; j++) {
-            if (probabilities[j] > trueScore || (probabilities[j] == trueScore && j < trueClass)) {
+            float score = orLowest(probabilities[j]);
+            if (score > orLowest(trueScore) || (score == orLowest(trueScore) && j < trueClass)) {
                 rank++;
             }
-            if (probabilities[j] > probabilities[predicted]) {
+            if (score > orLowest(probabilities[predicted])) {
                 predicted = j;
             }
+        }
+        if (Float.isNaN(trueScore)) {
+            rank = Integer.MAX_VALUE; // beyond every k, even top-5 of fewer than 5 classes
         }
         count++;
         if (rank < 1) {
@@ -72,6 +87,10 @@ public final class MetricsAccumulator {
         }
         lossSum += -Math.log(Math.max(trueScore, MIN_PROBABILITY));
         confusion[trueClass][predicted]++;
+    }
+
+    private static float orLowest(float score) {
+        return Float.isNaN(score) ? Float.NEGATIVE_INFINITY : score;
     }
 
     private static int argmax(float[] values) {

@@ -103,11 +103,33 @@ class ModelCatalogTest {
     }
 
     @Test
-    void printAll() {
+    void summaryTextAndJson() throws Exception {
+        ModelSummary s = ModelSummary.of(REGISTRY.get("alexnet"), new ModelSpec(10, new InputShape(3, 128, 128), 1));
+        JsonNode json = new ObjectMapper().readTree(s.toJson());
+        assertThat(json.get("model").asText()).isEqualTo("alexnet");
+        assertThat(json.get("input").asText()).isEqualTo("3x128x128");
+        assertThat(json.get("numParams").asLong()).isEqualTo(24767882L);
+        assertThat(json.get("macs").asLong()).isEqualTo(284274816L);
+        JsonNode layers = json.get("layers");
+        assertThat(layers).hasSize(13);
+        JsonNode pool = layers.get(9);
+        assertThat(pool.get("name").asText()).isEqualTo("features.14");
+        assertThat(pool.get("type").asText()).isEqualTo("SubsamplingLayer");
+        assertThat(pool.get("outputShape").toString()).isEqualTo("[256,2,2]");
+        assertThat(layers.get(10).get("params").asLong()).isEqualTo(1024L * 4096 + 4096);
+        assertThat(s.toText()).contains("features.0", "[-1, 96, 30, 30]", "24,767,882", "Multiply-accumulates per image: 284,274,816");
+        ModelSummary r = ModelSummary.of(REGISTRY.get("resnet18"), new ModelSpec(6, new InputShape(3, 64, 64), 1));
+        assertThat(r.toText()).contains("Total params (DL4J, incl. BN running stats): 11,189,190",
+                "Trainable params (= PyTorch count): 11,179,590", "BN running mean/var: 9,600");
+        assertThat(r.activationBytes()).isPositive();
+    }
+
+    @Test
+    void describesEveryModelWithSourceAndDefaults() {
         for (ClassicModel m : REGISTRY.all()) {
-            ModelSummary s = ModelSummary.of(m, m.defaultSpec(1));
-            System.out.println(m.id() + " " + m.defaultInput() + " " + s.trainableParams() + " " + s.bnRunningStats() + " " + s.macs());
+            assertThat(m.description()).as(m.id()).isNotBlank();
+            assertThat(m.source()).as(m.id()).isNotBlank();
+            assertThat(ModelSummary.of(m, m.defaultSpec(1)).layers()).as(m.id()).isNotEmpty();
         }
-        System.out.println(ModelSummary.of(REGISTRY.get("resnet18"), new ModelSpec(6, new InputShape(3, 64, 64), 1)).toText());
     }
 }

@@ -26,6 +26,11 @@ public final class EpochLog {
 
     public void append(EpochRecord record) throws IOException {
         records.add(record);
+        rewrite();
+    }
+
+    /** Writes the file from the records held (after {@link #restore}). */
+    public void rewrite() throws IOException {
         StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
         for (EpochRecord row : records) {
             csv.append(row.toCsv()).append('\n');

@@ -42,6 +42,10 @@ public record OptimizerConfig(
         }
     }
 
+    public OptimizerConfig withLearningRate(double rate) {
+        return new OptimizerConfig(type, rate, momentum, nesterov, weightDecay, decoupledWeightDecay, beta1, beta2, epsilon);
+    }
+
     public static OptimizerConfig adam(double learningRate) {
         return new OptimizerConfig("adam", learningRate, null, null, null, null, null, null, null);
     }

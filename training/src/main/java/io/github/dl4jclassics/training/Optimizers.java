@@ -12,9 +12,9 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import io.github.dl4jclassics.training.updaters.SgdMomentum;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -22,6 +22,23 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 /**
  * Puts the manifest's optimiser, weight decay and gradient clipping on every layer of a zoo configuration
  * before the network is initialised, so the zoo stays free of training choices.
+ *
+ * <p>Mapping onto PyTorch (what each manifest value means):
+ * <ul>
+ *   <li>sgd + momentum: {@link SgdMomentum}, PyTorch's update exactly (heavy ball, or Nesterov with
+ *       {@code nesterov: true}); DL4J's own {@code Nesterovs} differs once the learning rate changes.</li>
+ *   <li>adam: DL4J's Adam; it adds epsilon to {@code sqrt(v)} before the bias correction of v, PyTorch after it
+ *       (a difference of order epsilon).</li>
+ *   <li>adamw: Adam plus DL4J's {@code WeightDecay(lambda, applyLR=true)}, applied after the Adam step:
+ *       {@code w -= lr * (adam + lambda * w)}, which equals PyTorch's AdamW ({@code w *= 1 - lr * lambda} first),
+ *       because the Adam step does not depend on w. Default lambda 0.01 as in PyTorch.</li>
+ *   <li>rmsprop: DL4J's RmsProp with PyTorch's alpha 0.99 and epsilon 1e-8 (DL4J adds epsilon inside the square
+ *       root, PyTorch outside; negligible except for tiny second moments).</li>
+ *   <li>weightDecay: PyTorch's coupled {@code weight_decay} = DL4J's {@code L2Regularization} on weights and
+ *       biases (gradient += lambda * w before the updater). DL4J's {@code WeightDecay} is the decoupled kind.</li>
+ *   <li>gradientClipping: each gradient element clipped to [-v, v] ({@code clip_grad_value_}); PyTorch's
+ *       global-norm clipping has no DL4J equivalent.</li>
+ * </ul>
  */
 public final class Optimizers {
 
@@ -34,9 +51,12 @@ public final class Optimizers {
         return switch (config.type()) {
             case "sgd" -> {
                 double momentum = config.momentum() == null ? 0 : config.momentum();
-                // DL4J's Nesterovs is momentum SGD; with nesterov=false it still uses the Nesterov update, which
-                // differs from PyTorch's heavy-ball momentum only in the look-ahead term (documented in the README).
-                yield momentum == 0 ? new Sgd(lr) : new Nesterovs(lr, momentum);
+                boolean nesterov = Boolean.TRUE.equals(config.nesterov());
+                if (nesterov && momentum == 0) {
+                    throw new IllegalArgumentException("training.optimizer.nesterov needs a momentum above 0 (as in PyTorch)");
+                }
+                // Not DL4J's Nesterovs: it is always Nesterov and keeps its velocity in learning-rate units.
+                yield momentum == 0 ? new Sgd(lr) : new SgdMomentum(lr, momentum, nesterov);
             }
             case "adam" -> new Adam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
                     orDefault(config.epsilon(), 1e-8));

@@ -6,6 +6,7 @@ import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.training.checkpoints.TrainingState;
 import io.github.dl4jclassics.training.schedules.ConstantSchedule;
 import io.github.dl4jclassics.training.schedules.LearningRateScheduler;
+import io.github.dl4jclassics.training.schedules.ScheduleConfig;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,7 +40,9 @@ public final class Trainer {
     }
 
     /**
-     * Trains from epoch {@code resumeFrom.epochsCompleted()} (or 0) to {@code config.epochs()}.
+     * Trains from epoch {@code resumeFrom.epochsCompleted()} (or 0) to {@code config.epochs()}. With
+     * {@code resumeFrom}, the network must be the one of that checkpoint with its updater state
+     * ({@link Resume}); the schedule, early-stopping counters and {@code epochs.csv} continue from the state.
      *
      * @param validator  null when there is no validation split (early stopping then cannot run)
      * @param resumeFrom state of the checkpoint the network was loaded from, or null for a fresh run
@@ -47,21 +50,46 @@ public final class Trainer {
     public TrainingOutcome train(ClassifierNetwork network, ImageSetIterator trainData, Validator validator,
                                  TrainingState resumeFrom) throws IOException {
         double baseRate = config.optimizer().learningRate();
-        LearningRateScheduler scheduler = (config.schedule() != null ? config.schedule() : new ConstantSchedule()).create(baseRate);
+        ScheduleConfig schedule = config.schedule() != null ? config.schedule() : new ConstantSchedule();
+        LearningRateScheduler scheduler = schedule.create(baseRate);
         EarlyStoppingConfig stopping = config.earlyStopping();
         if (stopping != null && validator == null) {
             throw new IllegalArgumentException("training.earlyStopping needs a validation split (data.split)");
         }
-        int startEpoch = resumeFrom == null ? 0 : resumeFrom.epochsCompleted();
-        List<Double> rates = new ArrayList<>(resumeFrom == null ? List.of() : resumeFrom.learningRates());
-        int bestEpoch = resumeFrom == null ? 0 : resumeFrom.bestEpoch();
-        double bestValue = resumeFrom == null ? Double.NaN : resumeFrom.bestValue();
-        int sinceImprovement = resumeFrom == null ? 0 : resumeFrom.epochsWithoutImprovement();
+        if (schedule.needsValidation() && validator == null) {
+            throw new IllegalArgumentException("training.schedule " + schedule + " reads validation metrics: it needs a "
+                    + "validation split (data.split)");
+        }
+        int startEpoch = 0;
+        List<Double> rates = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestValue = Double.NaN;
+        int sinceImprovement = 0;
+        boolean stoppedEarly = false;
+        if (resumeFrom != null) {
+            if (resumeFrom.seed() != config.seed()) {
+                throw new IllegalArgumentException("the checkpoint was trained with seed " + resumeFrom.seed()
+                        + " but training.seed is " + config.seed() + ": a resumed run must keep its seed");
+            }
+            startEpoch = resumeFrom.epochsCompleted();
+            rates.addAll(resumeFrom.learningRates());
+            bestEpoch = resumeFrom.bestEpoch();
+            bestValue = resumeFrom.bestValue();
+            sinceImprovement = resumeFrom.epochsWithoutImprovement();
+            stoppedEarly = resumeFrom.stoppedEarly();
+            if (resumeFrom.scheduleState() != null) {
+                scheduler.restore(resumeFrom.scheduleState());
+            }
+            // epochs.csv may hold a row of an epoch whose checkpoint was never completed: rewrite it from the state.
+            epochLog.restore(resumeFrom.history());
+            epochLog.rewrite();
+            LOG.info("resuming after epoch {} of {}{}", startEpoch, config.epochs(),
+                    stoppedEarly ? " (the run had stopped early: nothing left to train)" : "");
+        }
         BatchStatistics statistics = new BatchStatistics();
         network.model().addListeners(statistics);
-        boolean stoppedEarly = false;
         try {
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            for (int epoch = startEpoch; epoch < config.epochs() && !stoppedEarly; epoch++) {
                 double rate = scheduler.rateFor(epoch);
                 LearningRates.set(network, rate);
                 rates.add(rate);
@@ -69,7 +97,7 @@ public final class Trainer {
                 trainEpoch(network, trainData, statistics, epoch, rate);
                 Validator.ValidationResult validation = validator == null ? Validator.ValidationResult.NONE
                         : validator.validate(network);
-                scheduler.epochEnded(epoch, validation.loss(), validation.top1());
+                scheduler.epochEnded(epoch, validation);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 EpochRecord record = new EpochRecord(epoch + 1, rate, statistics.meanLoss(), statistics.accuracy(),
                         validation.loss(), validation.top1(), validation.top5(), seconds);
@@ -78,10 +106,11 @@ public final class Trainer {
                 if (stopping != null) {
                     double value = validation.metric(stopping.monitor());
                     double delta = stopping.minDeltaOrZero();
-                    improved = Double.isNaN(bestValue) || (stopping.lowerIsBetter()
-                            ? value < bestValue - delta : value > bestValue + delta);
+                    improved = !Double.isNaN(value) && (Double.isNaN(bestValue) || (stopping.lowerIsBetter()
+                            ? value < bestValue - delta : value > bestValue + delta));
                 } else if (validator != null) {
-                    improved = Double.isNaN(bestValue) || validation.loss() < bestValue;
+                    improved = !Double.isNaN(validation.loss())
+                            && (Double.isNaN(bestValue) || validation.loss() < bestValue);
                 }
                 if (improved) {
                     bestEpoch = epoch + 1;
@@ -90,16 +119,15 @@ public final class Trainer {
                 } else {
                     sinceImprovement++;
                 }
-                TrainingState state = new TrainingState(epoch + 1, rates, bestEpoch, bestValue, sinceImprovement, null,
-                        config.seed());
-                checkpoints.save(network, state, improved);
-                LOG.info(summary(record, config.epochs()));
                 if (stopping != null && sinceImprovement >= stopping.patience() && epoch + 1 < config.epochs()) {
                     LOG.info("early stopping: {} has not improved for {} epochs (best {} at epoch {})",
                             stopping.monitor(), sinceImprovement, bestValue, bestEpoch);
                     stoppedEarly = true;
-                    break;
                 }
+                TrainingState state = new TrainingState(epoch + 1, rates, bestEpoch, bestValue, sinceImprovement,
+                        scheduler.state(), config.seed(), epochLog.records(), stoppedEarly, epoch + 1, 0);
+                checkpoints.save(network, state, improved);
+                LOG.info(summary(record, config.epochs()));
             }
         } finally {
             network.model().setListeners(new ArrayList<>());
@@ -107,7 +135,7 @@ public final class Trainer {
         ClassifierNetwork result = network;
         if (stopping != null && stopping.restoreBestOrDefault() && checkpoints.best().isPresent()
                 && bestEpoch != epochLog.records().size()) {
-            LOG.info("restoring the best model (epoch {})", bestEpoch);
+            LOG.info("restoring the best model (epoch {}); the last one stays in {}", bestEpoch, checkpoints.directory());
             result = CheckpointStore.readModel(checkpoints.best().get(), false);
         }
         return new TrainingOutcome(result, epochLog.records(), bestEpoch, stoppedEarly);

@@ -37,6 +37,18 @@ public record TrainingConfig(
         return new TrainingConfig(optimizer, batchSize, newEpochs, seed, schedule, earlyStopping, gradientClipping, keepCheckpoints);
     }
 
+    public TrainingConfig withOptimizer(OptimizerConfig newOptimizer) {
+        return new TrainingConfig(newOptimizer, batchSize, epochs, seed, schedule, earlyStopping, gradientClipping, keepCheckpoints);
+    }
+
+    public TrainingConfig withSchedule(ScheduleConfig newSchedule) {
+        return new TrainingConfig(optimizer, batchSize, epochs, seed, newSchedule, earlyStopping, gradientClipping, keepCheckpoints);
+    }
+
+    public TrainingConfig withEarlyStopping(EarlyStoppingConfig newEarlyStopping) {
+        return new TrainingConfig(optimizer, batchSize, epochs, seed, schedule, newEarlyStopping, gradientClipping, keepCheckpoints);
+    }
+
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(optimizer, batchSize, epochs, newSeed, schedule, earlyStopping, gradientClipping, keepCheckpoints);
     }

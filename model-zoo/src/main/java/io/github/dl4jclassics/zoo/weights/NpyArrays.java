@@ -75,18 +75,21 @@ public final class NpyArrays {
         in.readFully(raw);
         ByteBuffer buf = ByteBuffer.wrap(raw).order(order);
         float[] values = new float[(int) count];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = switch (type) {
-                case "f4" -> buf.getFloat();
-                case "f8" -> (float) buf.getDouble();
-                case "i1" -> buf.get();
-                case "u1", "b1" -> Byte.toUnsignedInt(buf.get());
-                case "i2" -> buf.getShort();
-                case "i4" -> buf.getInt();
-                case "i8" -> buf.getLong();
-                default -> throw new IOException(what + ": unsupported dtype '" + descr
-                        + "'; expected float32/float64/int/uint8/bool");
-            };
+        if (type.equals("f4")) {
+            buf.asFloatBuffer().get(values); // the common case, in bulk
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = switch (type) {
+                    case "f8" -> (float) buf.getDouble();
+                    case "i1" -> buf.get();
+                    case "u1", "b1" -> Byte.toUnsignedInt(buf.get());
+                    case "i2" -> buf.getShort();
+                    case "i4" -> buf.getInt();
+                    case "i8" -> buf.getLong();
+                    default -> throw new IOException(what + ": unsupported dtype '" + descr
+                            + "'; expected float32/float64/int/uint8/bool");
+                };
+            }
         }
         if (shape.length == 0) {
             return Nd4j.scalar(DataType.FLOAT, values[0]);

@@ -178,6 +178,28 @@ public final class NpzWeights {
         }
     }
 
+    /**
+     * Writes a network's parameters as a PyTorch-layout .npz (the inverse of loading): keys
+     * {@code layerName.weight/.bias/.running_mean/.running_var}, dense weights as [out, in], in forward order.
+     */
+    public static void write(ClassifierNetwork network, Path npz) throws IOException {
+        List<Layer> layers = parameterLayers(network);
+        Map<String, Layer> byLayer = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            byLayer.put(l.conf().getLayer().getLayerName(), l);
+        }
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(npz))) {
+            zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION); // like np.savez: weights barely compress
+            for (Target t : targets(layers)) {
+                INDArray p = byLayer.get(t.layer()).getParam(t.param());
+                INDArray torch = (t.transpose() ? p.transpose() : p).reshape(t.torchShape());
+                zip.putNextEntry(new ZipEntry(t.torchKey() + ".npy"));
+                NpyArrays.write(zip, torch);
+                zip.closeEntry();
+            }
+        }
+    }
+
     /** Layers with parameters, in forward order (MultiLayerNetwork order; graph topological order). */
     static List<Layer> parameterLayers(ClassifierNetwork network) {
         List<Layer> layers = new ArrayList<>();

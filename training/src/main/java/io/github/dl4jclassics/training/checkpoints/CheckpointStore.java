@@ -40,7 +40,11 @@ public final class CheckpointStore {
         return directory;
     }
 
-    /** Saves the checkpoint of a finished epoch and makes it the last one. */
+    /**
+     * Saves the checkpoint of a finished epoch and makes it the last one, then the best copy when it is the best.
+     * A crash between the two leaves a best folder older than the last state says; {@link #repairBest} fixes that
+     * on resume from the last checkpoint, which then holds the same model.
+     */
     public Path save(ClassifierNetwork network, TrainingState state, boolean isBest) throws IOException {
         String name = String.format("epoch-%04d", state.epochsCompleted());
         Path target = directory.resolve(name);
@@ -51,6 +55,58 @@ public final class CheckpointStore {
         }
         prune(name);
         return target;
+    }
+
+    /** Makes {@code best/} a copy of the last checkpoint when the last state says the last epoch was the best but best/ is older. */
+    public void repairBest() throws IOException {
+        Optional<Path> last = last();
+        if (last.isEmpty()) {
+            return;
+        }
+        TrainingState state = readState(last.get());
+        if (state.bestEpoch() != state.epochsCompleted()) {
+            return;
+        }
+        Optional<Path> best = best();
+        if (best.isPresent() && readState(best.get()).epochsCompleted() == state.bestEpoch()) {
+            return;
+        }
+        Files.createDirectories(directory);
+        Path temporary = Files.createTempDirectory(directory, "." + BEST + "-");
+        try {
+            Files.copy(last.get().resolve(MODEL_FILE), temporary.resolve(MODEL_FILE));
+            Files.copy(last.get().resolve(STATE_FILE), temporary.resolve(STATE_FILE));
+            replaceFolder(temporary, directory.resolve(BEST));
+        } finally {
+            deleteTree(temporary);
+        }
+    }
+
+    /** Deletes folders and files a killed process left half-written (their names start with a dot). */
+    public void removeIncomplete() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        // Killed between moving the old best aside and moving the new one in: take the old one back.
+        Path oldBest = directory.resolve("." + BEST + "-old");
+        if (!Files.exists(directory.resolve(BEST)) && Files.isRegularFile(oldBest.resolve(MODEL_FILE))) {
+            Files.move(oldBest, directory.resolve(BEST), StandardCopyOption.ATOMIC_MOVE);
+        }
+        try (Stream<Path> children = Files.list(directory)) {
+            for (Path child : children.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+                deleteTree(child);
+            }
+        }
+    }
+
+    /** Epoch checkpoint folders present, oldest first. */
+    public List<Path> epochCheckpoints() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(directory)) {
+            return children.filter(p -> p.getFileName().toString().startsWith("epoch-")).sorted().toList();
+        }
     }
 
     /** The newest complete checkpoint, if any. */
@@ -82,18 +138,22 @@ public final class CheckpointStore {
         try {
             network.save(temporary.resolve(MODEL_FILE).toFile(), true);
             Files.writeString(temporary.resolve(STATE_FILE), Json.write(state));
-            if (Files.exists(target)) {
-                // A folder cannot be renamed over a non-empty one: move the old one aside first.
-                Path old = directory.resolve("." + target.getFileName() + "-old");
-                deleteTree(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            }
+            replaceFolder(temporary, target);
         } finally {
             deleteTree(temporary);
+        }
+    }
+
+    private void replaceFolder(Path complete, Path target) throws IOException {
+        if (Files.exists(target)) {
+            // A folder cannot be renamed over a non-empty one: move the old one aside first.
+            Path old = directory.resolve("." + target.getFileName() + "-old");
+            deleteTree(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(complete, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } else {
+            Files.move(complete, target, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

@@ -1,17 +1,28 @@
 package io.github.dl4jclassics.training.checkpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dl4jclassics.common.EpochRecord;
 import java.util.List;
 
 /**
- * What a checkpoint holds besides the model and updater: enough to continue the run exactly where it stopped.
+ * What a checkpoint holds besides the model and its updater state (saved in the model zip): enough to continue
+ * the run exactly where it stopped.
  *
- * @param epochsCompleted      epochs finished (the next epoch to train, 0-based)
- * @param learningRates        the rate used in each finished epoch
- * @param bestEpoch            1-based epoch of the best monitored value so far (0 = none yet)
- * @param bestValue            best monitored value so far (NaN = none yet)
+ * <p>Random state: the data pipeline derives epoch e's order and augmentation from {@code (seed, e, batch)}, and
+ * the trainer reseeds ND4J's generator (dropout) from {@code (seed, e)} at the start of every epoch, so the seed
+ * and the data position are the whole random state.
+ *
+ * @param epochsCompleted          epochs finished (the next epoch to train, 0-based)
+ * @param learningRates            the rate used in each finished epoch
+ * @param bestEpoch                1-based epoch of the best monitored value so far (0 = none yet)
+ * @param bestValue                best monitored value so far (NaN = none yet)
  * @param epochsWithoutImprovement early-stopping counter
- * @param scheduleState        opaque state of a stateful schedule (ReduceLROnPlateau), or null
- * @param seed                 the run's seed (data order and augmentation are derived from seed and epoch)
+ * @param scheduleState            state of a stateful schedule (ReduceLROnPlateau), or null
+ * @param seed                     the run's seed
+ * @param history                  the rows of {@code epochs.csv} so far, so a resumed run rewrites it exactly
+ * @param stoppedEarly             early stopping ended the run: resuming it trains nothing more
+ * @param dataEpoch                data-pipeline position: the epoch the next batch belongs to (0-based)
+ * @param dataBatch                data-pipeline position: the batch within {@code dataEpoch} (0 at epoch ends)
  */
 public record TrainingState(
         int epochsCompleted,
@@ -19,10 +30,24 @@ public record TrainingState(
         int bestEpoch,
         double bestValue,
         int epochsWithoutImprovement,
-        com.fasterxml.jackson.databind.JsonNode scheduleState,
-        long seed) {
+        JsonNode scheduleState,
+        long seed,
+        List<EpochRecord> history,
+        boolean stoppedEarly,
+        int dataEpoch,
+        int dataBatch) {
 
     public TrainingState {
         learningRates = learningRates == null ? List.of() : List.copyOf(learningRates);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * The state for continuing a finished run with more epochs ({@code --from}): the same model, schedule and
+     * history, with the early-stopping verdict and its counter cleared so the new epochs are trained.
+     */
+    public TrainingState continued() {
+        return new TrainingState(epochsCompleted, learningRates, bestEpoch, bestValue, 0, scheduleState, seed, history,
+                false, dataEpoch, dataBatch);
     }
 }

@@ -1,0 +1,175 @@
+package io.github.dl4jclassics.evaluation;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dl4jclassics.common.AtomicFiles;
+import io.github.dl4jclassics.common.EpochRecord;
+import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.data.DataConfig;
+import io.github.dl4jclassics.data.DataFiles;
+import io.github.dl4jclassics.data.DataLocator;
+import io.github.dl4jclassics.data.DataPipeline;
+import io.github.dl4jclassics.data.DatasetRegistry;
+import io.github.dl4jclassics.data.DatasetSource;
+import io.github.dl4jclassics.data.PrepareOptions;
+import io.github.dl4jclassics.data.PreparedData;
+import io.github.dl4jclassics.data.transforms.ChannelStatistics;
+import io.github.dl4jclassics.data.transforms.DataStatistics;
+import io.github.dl4jclassics.evaluation.report.RunReport;
+import io.github.dl4jclassics.zoo.ClassifierNetwork;
+import io.github.dl4jclassics.zoo.InputShape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code evaluate RUN_DIR_OR_MODEL}: evaluates a saved model.zip on its data set with the recipe and normalization
+ * saved beside it (manifest.json, normalization.json), and writes the outputs of a run into a new folder:
+ * result.json (status "EVALUATED"), the confusion CSVs, the charts and report.html/report.md.
+ *
+ * <p>The data are prepared exactly as the run prepared them (same manifest data section, same validation split seed,
+ * the saved normalization statistics, the run's batch size), so evaluating a run's model.zip reproduces its
+ * result.json test metrics exactly.
+ */
+public final class ModelEvaluation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelEvaluation.class);
+    public static final String MODEL = "model.zip";
+    public static final String MANIFEST = "manifest.json";
+    public static final String NORMALIZATION = "normalization.json";
+    public static final String EPOCHS = "epochs.csv";
+    public static final String STATUS = "EVALUATED";
+
+    private static final ObjectMapper LENIENT = Json.mapper().copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ModelEvaluation() {
+    }
+
+    /**
+     * @param dataDir   where the data set's files are (null: the manifest's location, then the usual search path)
+     * @param limitTest evaluate only the first N test images (null for all); the run's own numbers need null
+     * @param cacheDir  the data pipeline's cache (null for none)
+     */
+    public record Options(Path dataDir, Integer limitTest, Path cacheDir) {
+        public static Options defaults() {
+            return new Options(null, null, PrepareOptions.defaults().cacheDir());
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(dir, limitTest, cacheDir);
+        }
+    }
+
+    /**
+     * Evaluates the model and writes every output into {@code outDir} (created; must not be the run folder itself,
+     * whose result.json would be overwritten).
+     *
+     * @param runDirOrModel a run folder holding model.zip, or a model.zip with manifest.json beside it
+     */
+    public static RunResult evaluate(Path runDirOrModel, Path outDir, Options options) throws IOException {
+        Path model = Files.isDirectory(runDirOrModel) ? runDirOrModel.resolve(MODEL) : runDirOrModel;
+        if (!Files.isRegularFile(model)) {
+            throw new IOException("cannot evaluate " + runDirOrModel + ": no model file "
+                    + (Files.isDirectory(runDirOrModel) ? model.getFileName() + " in it" : "there"));
+        }
+        Path folder = model.toAbsolutePath().getParent();
+        if (outDir.toAbsolutePath().normalize().equals(folder.normalize())) {
+            throw new IllegalArgumentException("evaluate would overwrite the run's own result.json in " + folder
+                    + "; choose another output folder");
+        }
+        Path manifestFile = folder.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IOException("cannot evaluate " + model + ": no " + MANIFEST + " beside it (the data recipe "
+                    + "and model.input come from the run's manifest)");
+        }
+        JsonNode manifest = LENIENT.readTree(manifestFile.toFile());
+        String name = text(manifest, manifestFile, "name", true);
+        String modelId = text(manifest, manifestFile, "model.id", false);
+        InputShape input = InputShape.parse(text(manifest, manifestFile, "model.input", true));
+        JsonNode dataNode = manifest.get("data");
+        if (dataNode == null || !dataNode.isObject()) {
+            throw new IOException(manifestFile + ": no \"data\" object, expected the manifest's data section");
+        }
+        DataConfig dataConfig;
+        try {
+            dataConfig = Json.mapper().treeToValue(dataNode, DataConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(manifestFile + ": cannot read \"data\": " + e.getMessage(), e);
+        }
+        int batchSize = manifest.path("training").path("batchSize").asInt(64);
+        int k = manifest.path("evaluation").path("topK").asInt(5);
+        DocumentedResult documented = null;
+        if (manifest.hasNonNull("documented")) {
+            documented = Json.mapper().treeToValue(manifest.get("documented"), DocumentedResult.class);
+        }
+
+        Path normalizationFile = folder.resolve(NORMALIZATION);
+        ChannelStatistics normalization = null;
+        if (Files.isRegularFile(normalizationFile)) {
+            try {
+                normalization = Json.readFile(normalizationFile, ChannelStatistics.class);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + normalizationFile + " as {mean: [...], std: [...]}: "
+                        + e.getMessage(), e);
+            }
+        } else {
+            LOG.warn("no {} beside {}: normalization statistics (if the recipe needs them) are recomputed from the "
+                    + "training split", NORMALIZATION, model);
+        }
+
+        long started = System.nanoTime();
+        String startedAt = Instant.now().toString();
+        DatasetSource source = DatasetRegistry.standard().get(dataConfig.dataset());
+        DataFiles files = new DataLocator(options.dataDir()).locate(source, dataConfig.location());
+        LOG.info("evaluating {} on {} from {}", model, source.id(), files);
+        PrepareOptions prepare = PrepareOptions.defaults().withCacheDir(options.cacheDir())
+                .withLimits(null, options.limitTest())
+                .withSaved(normalization == null ? null : new DataStatistics(normalization, null));
+        PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
+        ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
+
+        SplitMetrics test = Evaluator.evaluate(network, data.evalIterator(data.test(), batchSize), data.classNames(), k);
+        SplitMetrics validation = data.validation() == null ? null
+                : Evaluator.evaluate(network, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
+        Double measured = RunResult.measuredValue(documented, test, validation);
+        Path epochsFile = folder.resolve(EPOCHS);
+        List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
+        RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
+                measured, Verdict.judge(documented, measured), STATUS, null,
+                Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString());
+
+        Files.createDirectories(outDir);
+        // The recipe and the training history travel with the evaluation, so its report is complete on its own.
+        for (Path file : List.of(manifestFile, normalizationFile, epochsFile)) {
+            if (Files.isRegularFile(file)) {
+                AtomicFiles.write(outDir.resolve(file.getFileName()),
+                        tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
+            }
+        }
+        Json.writeFile(outDir.resolve("result.json"), result);
+        ConfusionMatrixCsv.writeAll(outDir, result);
+        RunReport.write(outDir);
+        return result;
+    }
+
+    private static String text(JsonNode root, Path file, String dottedPath, boolean required) throws IOException {
+        JsonNode node = root;
+        for (String part : dottedPath.split("\\.")) {
+            node = node == null ? null : node.get(part);
+        }
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new IOException(file + ": no \"" + dottedPath + "\", which evaluate needs");
+            }
+            return null;
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.dl4jclassics.evaluation.report;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dl4jclassics.common.EpochRecord;
+import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.evaluation.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The files of a finished run folder that reports and comparisons read. Only result.json is required; epochs.csv,
+ * manifest.json and environment.json are optional (a run evaluated later, or one that failed early, may lack them).
+ *
+ * @param epochs      the rows of epochs.csv; empty when the file is missing
+ * @param manifest    manifest.json as a generic tree (its type lives in the experiments module); null when missing
+ * @param environment environment.json as a tree; null when missing
+ */
+public record RunFolder(Path directory, RunResult result, List<EpochRecord> epochs, JsonNode manifest,
+                        JsonNode environment) {
+
+    public static final String RESULT = "result.json";
+    public static final String EPOCHS = "epochs.csv";
+    public static final String MANIFEST = "manifest.json";
+    public static final String ENVIRONMENT = "environment.json";
+
+    /**
+     * Reports must still open result.json files written by older or newer versions, so unknown fields are
+     * ignored here (the project's mapper rejects them, which is right for manifests but not for reading history).
+     */
+    private static final ObjectMapper LENIENT = Json.mapper().copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public RunFolder {
+        epochs = epochs == null ? List.of() : List.copyOf(epochs);
+    }
+
+    public static RunFolder read(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("run folder not found: " + directory);
+        }
+        Path resultFile = directory.resolve(RESULT);
+        if (!Files.isRegularFile(resultFile)) {
+            throw new IOException(resultFile + " not found: expected the result.json of a finished run in " + directory);
+        }
+        RunResult result;
+        try {
+            result = LENIENT.readValue(resultFile.toFile(), RunResult.class);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + resultFile + " as a result.json: " + e.getMessage(), e);
+        }
+        Path epochsFile = directory.resolve(EPOCHS);
+        List<EpochRecord> epochs;
+        try {
+            epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read " + epochsFile + ": " + e.getMessage(), e);
+        }
+        return new RunFolder(directory, result, epochs, tree(directory.resolve(MANIFEST)),
+                tree(directory.resolve(ENVIRONMENT)));
+    }
+
+    private static JsonNode tree(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return LENIENT.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The experiment's name: result.json's, else the manifest's, else the folder's parent name. */
+    public String experiment() {
+        if (result.experiment() != null) {
+            return result.experiment();
+        }
+        if (manifest != null && manifest.hasNonNull("name")) {
+            return manifest.get("name").asText();
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        return parent == null ? directory.toString() : parent.getFileName().toString();
+    }
+
+    /** The manifest's text at a path such as {@code "training.optimizer.type"}, or null. */
+    public String manifestText(String dottedPath) {
+        JsonNode node = manifest;
+        for (String part : dottedPath.split("\\.")) {
+            if (node == null) {
+                return null;
+            }
+            node = node.get(part);
+        }
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    /** Sum of the epochs' wall-clock seconds, or NaN without epochs.csv. */
+    public double trainingSeconds() {
+        if (epochs.isEmpty()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (EpochRecord e : epochs) {
+            sum += e.seconds();
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.dl4jclassics.training.updaters;
+
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * PyTorch's {@code torch.optim.SGD} with momentum (dampening 0), which DL4J lacks: DL4J's {@code Nesterovs} keeps
+ * its velocity in learning-rate units ({@code v = mu v - lr g}), so it is always Nesterov and drifts from PyTorch
+ * whenever the learning rate changes. Here, as in PyTorch:
+ * <pre>
+ *   buf = momentum * buf + g
+ *   heavy ball: step = lr * buf            Nesterov: step = lr * (g + momentum * buf)
+ * </pre>
+ * {@code g} already holds L2 regularisation (DL4J adds it before the updater, as PyTorch's weight_decay does).
+ * Serialised in the model's JSON by DL4J's shaded Jackson (class name in {@code @class}, fields below).
+ */
+public final class SgdMomentum implements IUpdater {
+
+    @JsonProperty("learningRate")
+    private double learningRate;
+    @JsonProperty("momentum")
+    private double momentum;
+    @JsonProperty("nesterov")
+    private boolean nesterov;
+
+    /** For Jackson. */
+    public SgdMomentum() {
+        this(0.01, 0.9, false);
+    }
+
+    public SgdMomentum(double learningRate, double momentum, boolean nesterov) {
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    @Override
+    public long stateSize(long numParams) {
+        return numParams;
+    }
+
+    @Override
+    public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
+        SgdMomentumUpdater updater = new SgdMomentumUpdater(this);
+        updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
+        return updater;
+    }
+
+    @Override
+    public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
+        SgdMomentumUpdater updater = new SgdMomentumUpdater(this);
+        updater.setState(updaterState, initializeStateArrays);
+        return updater;
+    }
+
+    @Override
+    public SgdMomentum clone() {
+        return new SgdMomentum(learningRate, momentum, nesterov);
+    }
+
+    @Override
+    public double getLearningRate(int iteration, int epoch) {
+        return learningRate;
+    }
+
+    @Override
+    public boolean hasLearningRate() {
+        return true;
+    }
+
+    @Override
+    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
+        if (lrSchedule != null) {
+            // Schedules live in the training module (per epoch, with state for checkpoints), not in the updater.
+            throw new UnsupportedOperationException("SgdMomentum takes a fixed learning rate; use the training schedules");
+        }
+        this.learningRate = lr;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SgdMomentum o && o.learningRate == learningRate && o.momentum == momentum
+                && o.nesterov == nesterov;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(learningRate, momentum, nesterov);
+    }
+
+    @Override
+    public String toString() {
+        return "SgdMomentum(lr=" + learningRate + ", momentum=" + momentum + ", nesterov=" + nesterov + ")";
+    }
+}
