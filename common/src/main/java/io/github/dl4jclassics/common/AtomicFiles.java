@@ -27,12 +27,22 @@ public final class AtomicFiles {
         Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
         try {
             writer.write(temporary);
+            // createTempFile makes the file private (0600); results and reports are meant to be shared.
+            makeReadable(temporary);
             try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void makeReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): its default permissions apply.
         }
     }
 

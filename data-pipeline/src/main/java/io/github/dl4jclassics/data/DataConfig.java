@@ -14,6 +14,8 @@ import java.util.List;
  * @param transforms   resize, augmentation, normalization, in any order: they run in their canonical order
  * @param testFraction for an image folder without train/test subfolders: the fraction held out as the test set
  * @param testSeed     seed of that held-out test split (default 0); the same seed gives the same split everywhere
+ * @param limitTrain   use only the first N examples of the training files (before the validation split), for quick trials
+ * @param limitTest    use only the first N test examples
  */
 public record DataConfig(
         @JsonProperty(required = true) String dataset,
@@ -22,7 +24,9 @@ public record DataConfig(
         SplitConfig split,
         List<BatchTransform> transforms,
         Double testFraction,
-        Long testSeed) {
+        Long testSeed,
+        Integer limitTrain,
+        Integer limitTest) {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public DataConfig {
@@ -30,13 +34,27 @@ public record DataConfig(
         if (labels != null && !labels.equals("fine") && !labels.equals("coarse")) {
             throw new IllegalArgumentException("data.labels must be \"fine\" or \"coarse\", got \"" + labels + "\"");
         }
+        if (limitTrain != null && limitTrain < 1 || limitTest != null && limitTest < 1) {
+            throw new IllegalArgumentException("data.limitTrain and data.limitTest must be at least 1");
+        }
         if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("data.testFraction must be in (0, 1), got " + testFraction);
         }
     }
 
     public DataConfig(String dataset, String location, String labels, SplitConfig split, List<BatchTransform> transforms) {
-        this(dataset, location, labels, split, transforms, null, null);
+        this(dataset, location, labels, split, transforms, null, null, null, null);
+    }
+
+    public DataConfig(String dataset, String location, String labels, SplitConfig split, List<BatchTransform> transforms,
+                      Double testFraction, Long testSeed) {
+        this(dataset, location, labels, split, transforms, testFraction, testSeed, null, null);
+    }
+
+    /** The same data with the first-N limits of a quick trial (null keeps the current value). */
+    public DataConfig withLimits(Integer newLimitTrain, Integer newLimitTest) {
+        return new DataConfig(dataset, location, labels, split, transforms, testFraction, testSeed,
+                newLimitTrain != null ? newLimitTrain : limitTrain, newLimitTest != null ? newLimitTest : limitTest);
     }
 
     /** True when CIFAR-100's 20 coarse superclasses were asked for rather than its 100 fine classes. */

@@ -47,7 +47,11 @@ public final class DataPipeline {
     }
 
     public static PreparedData prepare(DatasetSource source, DataFiles files, DataConfig config, InputShape modelInput,
-                                       PrepareOptions options) throws IOException {
+                                       PrepareOptions requested) throws IOException {
+        // Limits recorded in the manifest apply unless the caller gives its own.
+        PrepareOptions options = requested.withLimits(
+                requested.limitTrain() != null ? requested.limitTrain() : config.limitTrain(),
+                requested.limitTest() != null ? requested.limitTest() : config.limitTest());
         List<BatchTransform> sorted = new ArrayList<>(config.transforms());
         sorted.sort(Comparator.comparingInt(BatchTransform::order));
         Resize resize = sorted.stream().filter(Resize.class::isInstance).map(Resize.class::cast)

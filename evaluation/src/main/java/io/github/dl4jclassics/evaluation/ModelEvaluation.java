@@ -14,7 +14,6 @@ import io.github.dl4jclassics.data.DatasetRegistry;
 import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
-import io.github.dl4jclassics.data.transforms.ChannelStatistics;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
 import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
@@ -111,12 +110,12 @@ public final class ModelEvaluation {
         }
 
         Path normalizationFile = folder.resolve(NORMALIZATION);
-        ChannelStatistics normalization = null;
+        DataStatistics saved = null;
         if (Files.isRegularFile(normalizationFile)) {
             try {
-                normalization = Json.readFile(normalizationFile, ChannelStatistics.class);
+                saved = Json.readFile(normalizationFile, DataStatistics.class);
             } catch (IOException e) {
-                throw new IOException("cannot read " + normalizationFile + " as {mean: [...], std: [...]}: "
+                throw new IOException("cannot read " + normalizationFile + " as {normalization: {mean, std}, pca: {...}}: "
                         + e.getMessage(), e);
             }
         } else {
@@ -131,7 +130,7 @@ public final class ModelEvaluation {
         LOG.info("evaluating {} on {} from {}", model, source.id(), files);
         PrepareOptions prepare = PrepareOptions.defaults().withCacheDir(options.cacheDir())
                 .withLimits(null, options.limitTest())
-                .withSaved(normalization == null ? null : new DataStatistics(normalization, null));
+                .withSaved(saved);
         PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
         ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
 

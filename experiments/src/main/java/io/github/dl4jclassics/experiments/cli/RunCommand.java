@@ -18,8 +18,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run an experiment: train, evaluate, and compare with the documented result.")
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "NAME|MANIFEST_FILE", description = "Experiment name (see `list`) or a manifest .json path.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|MANIFEST_FILE",
+            description = "Experiment name (see `list`) or a manifest .json path (optional with --resume).")
     String experiment;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue an interrupted run in its own folder from its last checkpoint.")
+    Path resume;
+
+    @Option(names = "--from", paramLabel = "RUN_DIR",
+            description = "Continue a finished run for more epochs (--epochs +N) in a new run folder.")
+    Path from;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the data set is (overrides the manifest's location).")
     Path dataDir;
@@ -27,8 +36,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Root of run folders (default: runs).")
     Path out;
 
-    @Option(names = "--epochs", description = "Number of epochs (overrides the manifest).")
-    Integer epochs;
+    @Option(names = "--epochs", paramLabel = "N|+N",
+            description = "Number of epochs (overrides the manifest); with --from, +N adds N epochs to the finished run.")
+    String epochs;
 
     @Option(names = "--seed", description = "Seed for initialisation, data order and augmentation (overrides the manifest).")
     Long seed;
@@ -50,13 +60,47 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
-        ExperimentManifest manifest = loader.load(experiment);
-        RunOptions options = new RunOptions(dataDir, out, epochs, seed, batchSize, positive("--limit-train", limitTrain),
-                positive("--limit-test", limitTest), TrainingProgress.terminalAttached() && !json);
-        RunResult result = new ExperimentRunner().run(manifest, options);
+        Integer totalEpochs = null;
+        Integer moreEpochs = null;
+        if (epochs != null) {
+            if (epochs.startsWith("+")) {
+                if (from == null) {
+                    throw new IllegalArgumentException("--epochs " + epochs + " (more epochs) needs --from RUN_DIR");
+                }
+                moreEpochs = positive("--epochs", parse(epochs.substring(1)));
+            } else {
+                totalEpochs = positive("--epochs", parse(epochs));
+            }
+        }
+        boolean interactive = TrainingProgress.terminalAttached() && !json;
+        RunResult result;
+        if (resume != null) {
+            if (from != null || totalEpochs != null || seed != null || batchSize != null || limitTrain != null || limitTest != null) {
+                throw new IllegalArgumentException("--resume continues a run exactly as it was started: only --data-dir"
+                        + " may be given with it");
+            }
+            RunOptions options = new RunOptions(dataDir, null, null, null, null, null, null, null, null, interactive);
+            result = new ExperimentRunner().resume(resume, options);
+        } else {
+            if (experiment == null) {
+                throw new IllegalArgumentException("name an experiment (see `list`) or give --resume RUN_DIR");
+            }
+            ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
+            ExperimentManifest manifest = loader.load(experiment);
+            RunOptions options = new RunOptions(dataDir, out, totalEpochs, moreEpochs, seed, batchSize,
+                    positive("--limit-train", limitTrain), positive("--limit-test", limitTest), from, interactive);
+            result = new ExperimentRunner().run(manifest, options);
+        }
         System.out.println(json ? io.github.dl4jclassics.common.Json.write(result) : RunSummary.format(result));
         return "COMPLETED".equals(result.status()) && result.verdict() != Verdict.FAIL ? 0 : 1;
+    }
+
+    private static int parse(String number) {
+        try {
+            return Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--epochs must be N or +N, got '" + number + "'");
+        }
     }
 
     private static Integer positive(String option, Integer value) {

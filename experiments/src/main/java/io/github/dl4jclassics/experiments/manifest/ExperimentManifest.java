@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.evaluation.DocumentedResult;
 import io.github.dl4jclassics.training.TrainingConfig;
+import io.github.dl4jclassics.training.transfer.TransferConfig;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param name        the experiment id; must equal the file name without ".json"
  * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
+ * @param transfer    start from pretrained weights and fine-tune (null: train from scratch)
  * @param documented  the regression target; null or a null value for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,6 +25,7 @@ public record ExperimentManifest(
         @JsonProperty(required = true) ModelSection model,
         @JsonProperty(required = true) DataConfig data,
         @JsonProperty(required = true) TrainingConfig training,
+        TransferConfig transfer,
         EvaluationConfig evaluation,
         DocumentedResult documented) {
 
@@ -34,14 +37,14 @@ public record ExperimentManifest(
     }
 
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, evaluation, newDocumented);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented);
     }
 }

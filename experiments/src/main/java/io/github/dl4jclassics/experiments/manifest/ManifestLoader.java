@@ -89,6 +89,15 @@ public final class ManifestLoader {
         return parse(text, file.toString(), fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName);
     }
 
+    /** Reads the resolved manifest a run saved (its name need not match the file name). */
+    public ExperimentManifest loadSavedRun(Path manifestFile) {
+        try {
+            return parse(Files.readString(manifestFile), manifestFile.toString(), null);
+        } catch (IOException e) {
+            throw new ManifestException("cannot read " + manifestFile + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Parses and validates manifest text; {@code where} names it in messages. */
     public ExperimentManifest parse(String text, String where, String expectedName) {
         ExperimentManifest manifest;

@@ -1,38 +1,51 @@
 package io.github.dl4jclassics.experiments.run;
 
+import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataLocator;
 import io.github.dl4jclassics.data.DataPipeline;
 import io.github.dl4jclassics.data.DatasetRegistry;
 import io.github.dl4jclassics.data.DatasetSource;
+import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
+import io.github.dl4jclassics.data.transforms.DataStatistics;
+import io.github.dl4jclassics.evaluation.ConfusionMatrixCsv;
 import io.github.dl4jclassics.evaluation.Evaluator;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
 import io.github.dl4jclassics.evaluation.Verdict;
+import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.training.DivergenceException;
 import io.github.dl4jclassics.training.EpochLog;
 import io.github.dl4jclassics.training.Optimizers;
+import io.github.dl4jclassics.training.Resume;
 import io.github.dl4jclassics.training.Trainer;
 import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.training.TrainingOutcome;
 import io.github.dl4jclassics.training.Validator;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
+import io.github.dl4jclassics.training.checkpoints.TrainingState;
+import io.github.dl4jclassics.training.transfer.TransferLearner;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one experiment end to end: validate everything (manifest, model, data) before creating the run folder,
- * then train, evaluate, and write the run folder's files.
+ * then train, evaluate, and write the run folder's files. Also continues runs: {@link #resume} an interrupted
+ * one in its own folder, or (with {@link RunOptions#from()}) a finished one for more epochs in a new folder.
  */
 public final class ExperimentRunner {
 
@@ -62,79 +75,170 @@ public final class ExperimentRunner {
         if (options.batchSize() != null) {
             training = training.withBatchSize(options.batchSize());
         }
-        return manifest.withTraining(training);
+        return manifest.withTraining(training)
+                .withData(manifest.data().withLimits(options.limitTrain(), options.limitTest()));
     }
 
+    /** A fresh run, or with {@code options.from()} the continuation of a finished run, in a new run folder. */
     public RunResult run(ExperimentManifest original, RunOptions options) throws IOException {
         ExperimentManifest manifest = resolve(original, options);
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
         // 1. Everything that can be wrong with the inputs fails here, before a run folder exists.
-        ClassicModel model = models.get(manifest.model().id());
-        DatasetSource source = datasets.get(manifest.data().dataset());
-        DataFiles files = new DataLocator(options.dataDir()).locate(source, manifest.data().location());
-        LOG.info("reading {} from {}", source.id(), files);
-        PreparedData data = DataPipeline.prepare(source, files, manifest.data(), manifest.model().input(),
-                options.limitTrain(), options.limitTest(), null);
-        if (data.classNames().size() != manifest.model().classes()) {
-            throw new IllegalArgumentException("model.classes is " + manifest.model().classes() + " but data set '"
-                    + source.id() + "' has " + data.classNames().size() + " classes");
+        Inputs inputs = prepareInputs(manifest, options.dataDir(), null);
+        ClassifierNetwork network;
+        TrainingState state = null;
+        TrainingConfig training = manifest.training();
+        if (options.from() != null) {
+            Resume.Point point = Resume.forMoreEpochs(options.from().resolve(RunDirectory.CHECKPOINTS));
+            int done = point.state().epochsCompleted();
+            int total = options.moreEpochs() != null ? done + options.moreEpochs()
+                    : Resume.targetEpochs(String.valueOf(training.epochs()), done);
+            training = training.withEpochs(total).withSeed(point.state().seed());
+            manifest = manifest.withTraining(training);
+            network = point.network();
+            state = point.state();
+            LOG.info("continuing {} from epoch {} to epoch {}", options.from(), done, total);
+        } else if (manifest.transfer() != null) {
+            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
+            network = TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
+            training = TransferLearner.trainingConfig(training, manifest.transfer());
+        } else {
+            Object configuration = inputs.model().configuration(inputs.spec());
+            Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
+            network = ClassifierNetwork.fromConfiguration(configuration);
         }
-        ModelSpec spec = new ModelSpec(manifest.model().classes(), manifest.model().input(), manifest.training().seed(),
-                manifest.model().init());
-        Object configuration = model.configuration(spec);
-        Optimizers.apply(configuration, manifest.training().optimizer(), manifest.training().gradientClipping());
-        ClassifierNetwork network = ClassifierNetwork.fromConfiguration(configuration);
-        LOG.info("{}: {} ({} parameters), {} train / {} validation / {} test images", manifest.name(), model.id(),
-                network.numParams(), data.train().size(), data.validation() == null ? 0 : data.validation().size(),
-                data.test().size());
+        LOG.info("{}: {} ({} parameters), {} train / {} validation / {} test images", manifest.name(),
+                inputs.model().id(), network.numParams(), inputs.data().train().size(),
+                inputs.data().validation() == null ? 0 : inputs.data().validation().size(), inputs.data().test().size());
 
         // 2. The run folder: manifest and environment first, so even a failed run says what it was.
         RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
         Json.writeFile(run.file(RunDirectory.MANIFEST), manifest);
         Json.writeFile(run.file(RunDirectory.ENVIRONMENT), EnvironmentInfo.capture());
-        if (data.dataStatistics() != null) {
+        if (inputs.data().dataStatistics() != null) {
             // Normalization and PCA statistics of the training split, reused by evaluate and predict.
-            Json.writeFile(run.file(RunDirectory.NORMALIZATION), data.dataStatistics());
+            Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
         }
+        EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
+        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
+                started, startedAt);
+    }
 
-        int batchSize = manifest.training().batchSize();
+    /**
+     * Continues an interrupted run in its own folder from its last complete checkpoint (or from the start, if it
+     * was killed during its first epoch), with the manifest it saved.
+     */
+    public RunResult resume(Path runFolder, RunOptions options) throws IOException {
+        Path manifestFile = runFolder.resolve(RunDirectory.MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IOException(runFolder + " is not a run folder: it has no " + RunDirectory.MANIFEST);
+        }
+        ExperimentManifest manifest = new ManifestLoader(null, models, datasets).loadSavedRun(manifestFile);
+        long started = System.nanoTime();
+        String startedAt = Instant.now().toString();
+        DataStatistics saved = Files.isRegularFile(runFolder.resolve(RunDirectory.NORMALIZATION))
+                ? Json.readFile(runFolder.resolve(RunDirectory.NORMALIZATION), DataStatistics.class) : null;
+        Inputs inputs = prepareInputs(manifest, options.dataDir(), saved);
+        RunDirectory run = new RunDirectory(runFolder);
+        Optional<Resume.Point> point = Resume.fromRunCheckpoints(run.file(RunDirectory.CHECKPOINTS));
+        TrainingConfig training = manifest.training();
+        ClassifierNetwork network;
+        TrainingState state = null;
+        if (point.isPresent()) {
+            network = point.get().network();
+            state = point.get().state();
+            LOG.info("resuming {} after epoch {}", runFolder, state.epochsCompleted());
+        } else if (manifest.transfer() != null) {
+            LOG.info("{} has no complete checkpoint: starting it again", runFolder);
+            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
+            network = TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
+        } else {
+            LOG.info("{} has no complete checkpoint: starting it again", runFolder);
+            Object configuration = inputs.model().configuration(inputs.spec());
+            Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
+            network = ClassifierNetwork.fromConfiguration(configuration);
+        }
+        if (manifest.transfer() != null) {
+            training = TransferLearner.trainingConfig(training, manifest.transfer());
+        }
+        EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
+        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
+                started, startedAt);
+    }
+
+    /** What a run needs that is validated before anything is written. */
+    private record Inputs(ClassicModel model, ModelSpec spec, DatasetSource source, PreparedData data) {
+    }
+
+    private Inputs prepareInputs(ExperimentManifest manifest, Path dataDir, DataStatistics saved) throws IOException {
+        ClassicModel model = models.get(manifest.model().id());
+        DatasetSource source = datasets.get(manifest.data().dataset());
+        DataFiles files = new DataLocator(dataDir).locate(source, manifest.data().location());
+        LOG.info("reading {} from {}", source.id(), files);
+        PreparedData data = DataPipeline.prepare(source, files, manifest.data(), manifest.model().input(),
+                PrepareOptions.defaults().withSaved(saved));
+        if (data.classNames().size() != manifest.model().classes()) {
+            throw new IllegalArgumentException("model.classes is " + manifest.model().classes() + " but data set '"
+                    + source.id() + "' has " + data.classNames().size() + " classes");
+        }
+        ModelSpec spec = new ModelSpec(manifest.model().classes(), manifest.model().input(), manifest.training().seed(),
+                manifest.model().init());
+        return new Inputs(model, spec, source, data);
+    }
+
+    private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
+                                     ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
+                                     boolean interactive, long started, String startedAt) throws IOException {
+        PreparedData data = inputs.data();
+        int batchSize = training.batchSize();
         int k = manifest.evaluation().topK();
         Validator validator = data.validation() == null ? null : net -> {
             SplitMetrics m = Evaluator.evaluate(net, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
             return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
         };
         CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
-                manifest.training().keepCheckpoints() == null ? 2 : manifest.training().keepCheckpoints());
-        EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
-        Trainer trainer = new Trainer(manifest.training(), checkpoints, epochLog, options.interactive());
+                training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
+        Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive);
         TrainingOutcome outcome;
         try {
-            outcome = trainer.train(network, data.trainIterator(batchSize, manifest.training().seed()), validator, null);
+            outcome = trainer.train(network, data.trainIterator(batchSize, training.seed()), validator, state);
         } catch (DivergenceException e) {
             LOG.error(e.getMessage());
-            RunResult failed = new RunResult(manifest.name(), model.id(), source.id(), epochLog.records().size(), null, null,
-                    manifest.documented(), null, Verdict.judge(manifest.documented(), null), "DIVERGED", e.getMessage(),
-                    seconds(started), startedAt, run.path().toString());
+            RunResult failed = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(),
+                    epochLog.records().size(), null, null, manifest.documented(), null,
+                    Verdict.judge(manifest.documented(), null), "DIVERGED", e.getMessage(), seconds(started), startedAt,
+                    run.path().toString());
             Json.writeFile(run.file(RunDirectory.RESULT), failed);
+            writeReport(run);
             return failed;
         }
 
-        // 3. The trained model, then its metrics on test (and validation).
+        // The trained model, then its metrics on test (and validation), then the human-facing files.
         ClassifierNetwork trained = outcome.network();
-        io.github.dl4jclassics.common.AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> trained.save(tmp.toFile(), false));
+        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> trained.save(tmp.toFile(), false));
         SplitMetrics test = Evaluator.evaluate(trained, data.evalIterator(data.test(), batchSize), data.classNames(), k);
         SplitMetrics validation = data.validation() == null ? null
                 : Evaluator.evaluate(trained, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
         Double measured = RunResult.measuredValue(manifest.documented(), test, validation);
-        RunResult result = new RunResult(manifest.name(), model.id(), source.id(), outcome.epochsRun(), test, validation,
-                manifest.documented(), measured, Verdict.judge(manifest.documented(), measured), "COMPLETED", null,
-                seconds(started), startedAt, run.path().toString());
+        RunResult result = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(), outcome.epochsRun(),
+                test, validation, manifest.documented(), measured, Verdict.judge(manifest.documented(), measured),
+                "COMPLETED", null, seconds(started), startedAt, run.path().toString());
         Json.writeFile(run.file(RunDirectory.RESULT), result);
-        RunArtifacts.write(run, result, epochLog.records());
+        ConfusionMatrixCsv.writeAll(run.path(), result);
+        writeReport(run);
         return result;
+    }
+
+    /** Charts and report.html/report.md; a failure here must not lose the run's results. */
+    private static void writeReport(RunDirectory run) {
+        try {
+            RunReport.write(run.path());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not write the report of {}: {}", run.path(), e.getMessage());
+        }
     }
 
     private static double seconds(long startedNanos) {

@@ -6,21 +6,26 @@ import java.nio.file.Path;
  * Command-line overrides of a manifest for one run; null fields keep the manifest's value.
  *
  * @param outRoot    where run folders go ({@code runs/} by default)
+ * @param epochs     total epochs
+ * @param moreEpochs with {@code from}: epochs to add to the finished run's ("--epochs +50")
  * @param limitTrain keep only the first N examples of the training files (before the validation split)
  * @param limitTest  keep only the first N test examples
+ * @param from       a finished run folder to continue in a new run folder (its last checkpoint)
  */
 public record RunOptions(
         Path dataDir,
         Path outRoot,
         Integer epochs,
+        Integer moreEpochs,
         Long seed,
         Integer batchSize,
         Integer limitTrain,
         Integer limitTest,
+        Path from,
         boolean interactive) {
 
     public static RunOptions defaults() {
-        return new RunOptions(null, Path.of("runs"), null, null, null, null, null, false);
+        return new RunOptions(null, Path.of("runs"), null, null, null, null, null, null, null, false);
     }
 
     public Path outRootOrDefault() {

@@ -1,0 +1,154 @@
+package io.github.dl4jclassics.common;
+
+import java.util.Locale;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns on Deeplearning4j 1.0.0-M2.1's fast CPU path (docs/PERFORMANCE.md):
+ * <ol>
+ *   <li>the layer helpers, which M2.1 disables unless the system property
+ *       {@value #HELPERS_PROPERTY} is {@code false}. {@code HelperUtils.createHelper} reads the property each time a
+ *       layer is instantiated ({@code network.init()} / model restore), so it must be set before any network is built;
+ *       networks built earlier keep running without helpers;</li>
+ *   <li>oneDNN: the {@code linux-x86_64-onednn} native jar (root pom, {@code nd4j.backend.classifier}) plus the
+ *       compatibility class {@link org.nd4j.nativeblas.Nd4jCpu}, without which every oneDNN helper reports
+ *       "not supported";</li>
+ *   <li>the number of native threads, at run time ({@link #setThreads(int)}); {@code OMP_NUM_THREADS} still works
+ *       and wins when it is set, as does {@value #THREADS_PROPERTY}.</li>
+ * </ol>
+ * Call {@link #enable()} first thing in every {@code main}, and from a static initialiser of the class that builds
+ * networks; it is idempotent and cheap after the first call. An explicit {@code -D}{@value #HELPERS_PROPERTY}{@code =true}
+ * on the command line is respected (slow path, for comparisons).
+ */
+public final class FastPath {
+
+    /** DL4J's {@code DL4JSystemProperties.DISABLE_HELPER_PROPERTY} (default {@code "true"} in M2.1). */
+    public static final String HELPERS_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+
+    /** Optional fixed number of native threads, e.g. {@code -Ddl4jclassics.threads=1}; overrides the automatic choice. */
+    public static final String THREADS_PROPERTY = "dl4jclassics.threads";
+
+    /**
+     * Multiply-accumulates per image below which one native thread trains faster than two (docs/PERFORMANCE.md):
+     * for LeNet-sized networks the work per operation is too small to pay for waking a second OpenMP thread.
+     */
+    public static final long SMALL_MODEL_MACS = 20_000_000L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastPath.class);
+
+    private static volatile Status status;
+
+    private FastPath() {
+    }
+
+    /**
+     * What {@link #enable()} found.
+     *
+     * @param helpersEnabled layer helpers will be created for networks built from now on
+     * @param oneDnnBuild the loaded libnd4j was built with oneDNN ({@code HAVE_ONEDNN} in its build information)
+     * @param oneDnnHelpersUsable DL4J's check ({@code BaseMKLDNNHelper.mklDnnEnabled()}) will pass: the compatibility
+     *        class answers and libnd4j has oneDNN switched on
+     * @param backend "CPU" or "CUDA"
+     * @param threads native threads in use
+     */
+    public record Status(boolean helpersEnabled, boolean oneDnnBuild, boolean oneDnnHelpersUsable, String backend,
+            int threads) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "backend %s, layer helpers %s, oneDNN build %s, oneDNN helpers %s, %d thread(s)",
+                    backend, helpersEnabled ? "on" : "OFF", oneDnnBuild ? "yes" : "NO",
+                    oneDnnHelpersUsable ? "usable" : "NOT usable", threads);
+        }
+    }
+
+    /** Turns the fast path on (idempotent) and returns what is in effect; logs a warning for anything missing. */
+    public static Status enable() {
+        Status current = status;
+        if (current != null) {
+            return current;
+        }
+        synchronized (FastPath.class) {
+            if (status != null) {
+                return status;
+            }
+            if (System.getProperty(HELPERS_PROPERTY) == null) {
+                System.setProperty(HELPERS_PROPERTY, "false");
+            }
+            boolean helpers = !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY));
+            String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "?");
+            boolean cpu = "CPU".equalsIgnoreCase(backend);
+            boolean oneDnnBuild = cpu && Nd4j.getBackend().buildInfo().contains("HAVE_ONEDNN");
+            boolean usable = cpu && Nd4j.getEnvironment().helpersAllowed()
+                    && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
+            int threads = Nd4j.getEnvironment().maxThreads();
+            Integer fixed = Integer.getInteger(THREADS_PROPERTY);
+            if (cpu && fixed != null) {
+                threads = applyThreads(fixed);
+            }
+            status = new Status(helpers, oneDnnBuild, usable, backend, threads);
+            if (cpu && (!helpers || !oneDnnBuild || !usable)) {
+                LOG.warn("DL4J fast path incomplete ({}); training runs several times slower. See docs/PERFORMANCE.md", status);
+            } else {
+                LOG.debug("DL4J fast path: {}", status);
+            }
+            return status;
+        }
+    }
+
+    /** The status of the last {@link #enable()}, enabling first if needed. */
+    public static Status status() {
+        return enable();
+    }
+
+    /**
+     * The number of native threads to use for a network doing {@code macsPerImage} multiply-accumulates per image:
+     * one below {@link #SMALL_MODEL_MACS}, else every core. {@value #THREADS_PROPERTY} and {@code OMP_NUM_THREADS}
+     * override it.
+     */
+    public static int threadsFor(long macsPerImage) {
+        Integer fixed = Integer.getInteger(THREADS_PROPERTY);
+        if (fixed != null) {
+            return Math.max(1, fixed);
+        }
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && omp.matches("\\d+")) {
+            return Math.max(1, Integer.parseInt(omp));
+        }
+        return macsPerImage < SMALL_MODEL_MACS ? 1 : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */
+    public static int useThreadsFor(long macsPerImage) {
+        return setThreads(threadsFor(macsPerImage));
+    }
+
+    /**
+     * Sets the number of native threads for ND4J's own loops, libnd4j's OpenMP regions (oneDNN included) and
+     * OpenBLAS, at run time. OpenMP's setting belongs to the calling thread: call this on the thread that trains.
+     * No-op (returns the current value) on a non-CPU backend.
+     */
+    public static int setThreads(int threads) {
+        enable();
+        if (!"CPU".equalsIgnoreCase(status.backend())) {
+            return Nd4j.getEnvironment().maxThreads();
+        }
+        return applyThreads(threads);
+    }
+
+    private static int applyThreads(int threads) {
+        int n = Math.max(1, threads);
+        Nd4j.getEnvironment().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+        Nd4j.factory().blas().setMaxThreads(n);
+        Status s = status;
+        if (s != null) {
+            status = new Status(s.helpersEnabled(), s.oneDnnBuild(), s.oneDnnHelpersUsable(), s.backend(), n);
+        }
+        return n;
+    }
+}
