@@ -67,7 +67,7 @@ public final class ManifestLoader {
         try (InputStream in = ManifestLoader.class.getClassLoader().getResourceAsStream(CLASSPATH_FOLDER + nameOrFile + ".json")) {
             if (in != null) {
                 return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-                        "classpath:" + CLASSPATH_FOLDER + nameOrFile + ".json", nameOrFile);
+                        ManifestComposer.Origin.ofResource(CLASSPATH_FOLDER + nameOrFile + ".json"), nameOrFile);
             }
         } catch (IOException e) {
             throw new ManifestException("cannot read manifest " + nameOrFile + ": " + e.getMessage(), e);
@@ -86,7 +86,8 @@ public final class ManifestLoader {
             throw new ManifestException("cannot read manifest " + file + ": " + e.getMessage(), e);
         }
         String fileName = file.getFileName().toString();
-        return parse(text, file.toString(), fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName);
+        return parse(text, ManifestComposer.Origin.ofFile(file),
+                fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName);
     }
 
     /** Reads the resolved manifest a run saved (its name need not match the file name). */
@@ -98,33 +99,67 @@ public final class ManifestLoader {
         }
     }
 
-    /** Parses and validates manifest text; {@code where} names it in messages. */
+    /**
+     * Parses and validates manifest text; {@code where} names it in messages. Parts named by {@code base} are found
+     * relative to the manifests folder, then on the class path.
+     */
     public ExperimentManifest parse(String text, String where, String expectedName) {
+        return parse(text, ManifestComposer.Origin.ofText(where), expectedName);
+    }
+
+    private ExperimentManifest parse(String text, ManifestComposer.Origin origin, String expectedName) {
+        ManifestComposer.Composed composed = resolveTree(text, origin);
         ExperimentManifest manifest;
         try {
-            manifest = Json.mapper().readValue(text, ExperimentManifest.class);
+            manifest = Json.mapper().treeToValue(composed.tree(), ExperimentManifest.class);
         } catch (JsonProcessingException e) {
-            throw new ManifestException(where + ": " + describe(e), e);
+            String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+            throw new ManifestException(at(origin, composed, field) + ": " + describe(e), e);
         }
-        validate(manifest, where, expectedName);
+        validate(manifest, origin, composed, expectedName);
         return manifest;
     }
 
-    private void validate(ExperimentManifest manifest, String where, String expectedName) {
+    /**
+     * The resolved manifest as JSON (parts merged, {@code base} gone), before it is turned into records; what
+     * {@code describe --resolved} would show and what a run saves.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode resolveTree(String text, String where) {
+        return resolveTree(text, ManifestComposer.Origin.ofText(where)).tree();
+    }
+
+    private ManifestComposer.Composed resolveTree(String text, ManifestComposer.Origin origin) {
+        return new ManifestComposer(directory).compose(text, origin);
+    }
+
+    /** "file" or "file (field from part P)": the file to fix for an error in {@code field}. */
+    private static String at(ManifestComposer.Origin origin, ManifestComposer.Composed composed, String field) {
+        String part = composed.sourceOf(field);
+        return part == null ? origin.display() : origin.display() + " (the field comes from part " + part + ")";
+    }
+
+    private void validate(ExperimentManifest manifest, ManifestComposer.Origin origin, ManifestComposer.Composed composed,
+                          String expectedName) {
+        String where = origin.display();
         if (expectedName != null && !manifest.name().equals(expectedName)) {
             throw new ManifestException(where + ": field 'name' is '" + manifest.name()
                     + "' but must equal the file name '" + expectedName + "'");
         }
         if (!models.contains(manifest.model().id())) {
-            throw new ManifestException(where + ": field 'model.id': unknown model id '" + manifest.model().id()
-                    + "'; allowed: " + String.join(", ", models.ids()));
+            throw new ManifestException(at(origin, composed, "model.id") + ": field 'model.id': unknown model id '"
+                    + manifest.model().id() + "'; allowed: " + String.join(", ", models.ids()));
         }
         if (!datasets.contains(manifest.data().dataset())) {
-            throw new ManifestException(where + ": field 'data.dataset': unknown data set id '"
+            throw new ManifestException(at(origin, composed, "data.dataset") + ": field 'data.dataset': unknown data set id '"
                     + manifest.data().dataset() + "'; allowed: " + String.join(", ", datasets.ids()));
         }
         if (manifest.training().earlyStopping() != null && manifest.data().split() == null) {
             throw new ManifestException(where + ": field 'training.earlyStopping' needs a validation split: add 'data.split'");
+        }
+        if (manifest.training().schedule() != null && manifest.training().schedule().needsValidation()
+                && manifest.data().split() == null) {
+            throw new ManifestException(where + ": field 'training.schedule' (" + manifest.training().schedule()
+                    + ") reads validation metrics: add 'data.split'");
         }
     }
 
