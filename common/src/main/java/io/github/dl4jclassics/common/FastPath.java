@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.common;
 
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -82,9 +83,9 @@ public final class FastPath {
             String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "?");
             boolean cpu = "CPU".equalsIgnoreCase(backend);
             boolean oneDnnBuild = cpu && Nd4j.getBackend().buildInfo().contains("HAVE_ONEDNN");
-            boolean usable = cpu && Nd4j.getEnvironment().helpersAllowed()
-                    && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
-            int threads = Nd4j.getEnvironment().maxThreads();
+            boolean usable = cpu && Nd4j.getEnvironment().helpersAllowed() && legacyIsUseMklDnn();
+            int threads = cpu ? NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads()
+                    : Nd4j.getEnvironment().maxThreads();
             Integer fixed = Integer.getInteger(THREADS_PROPERTY);
             if (cpu && fixed != null) {
                 threads = applyThreads(fixed);
@@ -99,6 +100,17 @@ public final class FastPath {
         }
     }
 
+    /** What DL4J's {@code BaseMKLDNNHelper.mklDnnEnabled()} asks, asked the same way (by reflection on the old name). */
+    private static boolean legacyIsUseMklDnn() {
+        try {
+            Class<?> environment = Class.forName("org.nd4j.nativeblas.Nd4jCpu$Environment");
+            Object instance = environment.getMethod("getInstance").invoke(null);
+            return (boolean) environment.getMethod("isUseMKLDNN").invoke(instance);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The status of the last {@link #enable()}, enabling first if needed. */
     public static Status status() {
         return enable();
@@ -106,8 +118,15 @@ public final class FastPath {
 
     /**
      * The number of native threads to use for a network doing {@code macsPerImage} multiply-accumulates per image:
-     * one below {@link #SMALL_MODEL_MACS}, else every core. {@value #THREADS_PROPERTY} and {@code OMP_NUM_THREADS}
-     * override it.
+     * <ul>
+     *   <li>{@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set;</li>
+     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet-sized networks: too little work per operation to pay for a
+     *       second OpenMP thread);</li>
+     *   <li>one when other processes already keep the cores busy (system load average above cores - 1): OpenMP
+     *       threads busy-wait for each other, and a descheduled one stalls every parallel region; measured 5-10x
+     *       slower than one thread on this project's shared 2-core machine;</li>
+     *   <li>else every core.</li>
+     * </ul>
      */
     public static int threadsFor(long macsPerImage) {
         Integer fixed = Integer.getInteger(THREADS_PROPERTY);
@@ -118,7 +137,12 @@ public final class FastPath {
         if (omp != null && omp.matches("\\d+")) {
             return Math.max(1, Integer.parseInt(omp));
         }
-        return macsPerImage < SMALL_MODEL_MACS ? 1 : Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores == 1 || macsPerImage < SMALL_MODEL_MACS) {
+            return 1;
+        }
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load > cores - 1 ? 1 : cores;
     }
 
     /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */
@@ -127,8 +151,10 @@ public final class FastPath {
     }
 
     /**
-     * Sets the number of native threads for ND4J's own loops, libnd4j's OpenMP regions (oneDNN included) and
-     * OpenBLAS, at run time. OpenMP's setting belongs to the calling thread: call this on the thread that trains.
+     * Sets the number of native threads at run time: libnd4j's OpenMP regions (oneDNN included; {@code omp_set_num_threads}),
+     * ND4J's master threads and OpenBLAS. Measured equal to starting the JVM with {@code OMP_NUM_THREADS}.
+     * ({@code Nd4j.getEnvironment().setMaxThreads} alone does nothing useful: libnd4j ignores lowering it.)
+     * OpenMP's setting belongs to the calling thread: call this on the thread that trains.
      * No-op (returns the current value) on a non-CPU backend.
      */
     public static int setThreads(int threads) {

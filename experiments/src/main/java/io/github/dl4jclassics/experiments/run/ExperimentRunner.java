@@ -100,14 +100,11 @@ public final class ExperimentRunner {
             network = point.network();
             state = point.state();
             LOG.info("continuing {} from epoch {} to epoch {}", options.from(), done, total);
-        } else if (manifest.transfer() != null) {
-            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
-            network = TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
-            training = TransferLearner.trainingConfig(training, manifest.transfer());
         } else {
-            Object configuration = inputs.model().configuration(inputs.spec());
-            Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
-            network = ClassifierNetwork.fromConfiguration(configuration);
+            network = newNetwork(manifest, inputs);
+            if (manifest.transfer() != null) {
+                training = TransferLearner.trainingConfig(training, manifest.transfer());
+            }
         }
         LOG.info("{}: {} ({} parameters), {} train / {} validation / {} test images", manifest.name(),
                 inputs.model().id(), network.numParams(), inputs.data().train().size(),
@@ -151,15 +148,9 @@ public final class ExperimentRunner {
             network = point.get().network();
             state = point.get().state();
             LOG.info("resuming {} after epoch {}", runFolder, state.epochsCompleted());
-        } else if (manifest.transfer() != null) {
-            LOG.info("{} has no complete checkpoint: starting it again", runFolder);
-            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
-            network = TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
         } else {
             LOG.info("{} has no complete checkpoint: starting it again", runFolder);
-            Object configuration = inputs.model().configuration(inputs.spec());
-            Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
-            network = ClassifierNetwork.fromConfiguration(configuration);
+            network = newNetwork(manifest, inputs);
         }
         if (manifest.transfer() != null) {
             training = TransferLearner.trainingConfig(training, manifest.transfer());
@@ -167,6 +158,18 @@ public final class ExperimentRunner {
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
                 started, startedAt);
+    }
+
+    /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
+    private static ClassifierNetwork newNetwork(ExperimentManifest manifest, Inputs inputs) throws IOException {
+        TrainingConfig training = manifest.training();
+        if (manifest.transfer() != null) {
+            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
+            return TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
+        }
+        Object configuration = inputs.model().configuration(inputs.spec());
+        Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
+        return ClassifierNetwork.fromConfiguration(configuration);
     }
 
     /** What a run needs that is validated before anything is written. */

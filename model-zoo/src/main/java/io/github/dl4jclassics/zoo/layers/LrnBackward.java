@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>dL/dx_c = g_c s_c^-beta - 2 alpha beta x_c sum_{c' in W(c)} g_c' y_c' / s_c'</pre>
  * Each example is copied into heap scratch arrays (reused across calls, one set per thread), computed in double
  * precision and written back: a few sequential passes instead of DL4J's dozen full-array operations on strided views.
- * Examples run in parallel when ND4J is allowed more than one thread.
+ * Examples run in parallel when ND4J is allowed more than one master thread ({@code FastPath.setThreads}).
  */
 final class LrnBackward {
 
@@ -41,7 +41,7 @@ final class LrnBackward {
         int channels = (int) x.size(1);
         int pixels = (int) (x.size(2) * x.size(3));
         IntStream examples = IntStream.range(0, n);
-        if (Nd4j.getEnvironment().maxThreads() > 1 && n > 1) {
+        if (Nd4j.getEnvironment().maxMasterThreads() > 1 && n > 1) {
             examples = examples.parallel();
         }
         examples.forEach(e -> SCRATCH.get().example(x, g, gradIn, e, channels, pixels, radius, k, alpha, beta));

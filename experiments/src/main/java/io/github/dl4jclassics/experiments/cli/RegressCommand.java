@@ -1,0 +1,95 @@
+package io.github.dl4jclassics.experiments.cli;
+
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
+import io.github.dl4jclassics.experiments.regress.BackendInfo;
+import io.github.dl4jclassics.experiments.regress.RegressionReport;
+import io.github.dl4jclassics.experiments.regress.RegressionRunner;
+import io.github.dl4jclassics.experiments.run.ExperimentRunner;
+import io.github.dl4jclassics.experiments.run.RunOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code regress [--tag nightly] [--gpu] [--out DIR]}: runs the tagged experiments and writes regression.json,
+ * regression.md and TEST-regression.xml. Exit code 0 when every experiment passes (or has nothing documented),
+ * 1 when any falls short of its documented value, 3 when none fell short but some could not run.
+ */
+@Command(name = "regress", description = "Run the experiments with a tag and check each against its documented result;"
+        + " writes regression.json, regression.md and TEST-regression.xml (JUnit). Exit 1: an experiment failed its"
+        + " documented value; 3: an experiment could not run (missing data, out of memory).")
+final class RegressCommand implements Callable<Integer> {
+
+    @Option(names = "--tag", defaultValue = "nightly", description = "Manifest tag to run (default: ${DEFAULT-VALUE}; 'all' for every manifest).")
+    String tag;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Only these experiments (comma-separated), still filtered by --tag.")
+    List<String> only;
+
+    @Option(names = "--gpu", description = "Require the CUDA backend (fails at once on CPU) and record it in the report.")
+    boolean gpu;
+
+    @Option(names = "--check-backend", description = "Print what ND4J runs on (backend, cuDNN, devices) and exit; with --gpu, fail unless CUDA.")
+    boolean checkBackend;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "regression", description = "Report folder; run folders go to DIR/runs (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--manifests", paramLabel = "DIR", description = "Manifests folder (default: experiments/manifests, then the jar's).")
+    Path manifests;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory for every experiment.")
+    Path dataDir;
+
+    @Option(names = "--epochs", description = "Override every experiment's epochs (quick trials only: the documented values assume the manifest's).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Override every experiment's batch size.")
+    Integer batchSize;
+
+    @Option(names = "--limit-train", paramLabel = "N", description = "Use only the first N training examples.")
+    Integer limitTrain;
+
+    @Option(names = "--limit-test", paramLabel = "N", description = "Use only the first N test examples.")
+    Integer limitTest;
+
+    @Option(names = "--seed", description = "Override every experiment's seed.")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        BackendInfo backend = BackendInfo.current();
+        System.out.println(backend.summary());
+        if (gpu) {
+            backend.requireCuda();
+        }
+        if (checkBackend) {
+            System.out.println(backend.environment());
+            return 0;
+        }
+        for (Integer value : new Integer[]{epochs, batchSize, limitTrain, limitTest}) {
+            if (value != null && value < 1) {
+                throw new IllegalArgumentException("--epochs, --batch-size, --limit-train and --limit-test must be at least 1, got " + value);
+            }
+        }
+        ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
+        RunOptions options = new RunOptions(dataDir, RegressionRunner.runsUnder(out), epochs, null, seed, batchSize,
+                limitTrain, limitTest, null, false);
+        ExperimentRunner runner = new ExperimentRunner();
+        RegressionReport report = new RegressionRunner(loader, runner::run)
+                .run(tag, only == null ? java.util.Set.of() : new LinkedHashSet<>(only), gpu, backend.summary(), options);
+        if (report.entries().isEmpty()) {
+            throw new IllegalArgumentException("no experiment has the tag '" + tag + "'" + (only == null ? "" : " among " + only));
+        }
+        report.write(out);
+        System.out.print(report.markdown());
+        System.out.println();
+        System.out.println(report.summaryLine());
+        System.out.println("reports: " + out.resolve(RegressionReport.JSON) + ", " + out.resolve(RegressionReport.MARKDOWN)
+                + ", " + out.resolve(RegressionReport.JUNIT));
+        return report.exitCode();
+    }
+}

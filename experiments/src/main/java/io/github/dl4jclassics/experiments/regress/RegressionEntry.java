@@ -1,0 +1,45 @@
+package io.github.dl4jclassics.experiments.regress;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One experiment of a regression run.
+ *
+ * @param verdict      PASS, FAIL (short of the documented value by more than the tolerance, or diverged),
+ *                     NO_REFERENCE (nothing documented), or ERROR (the run could not be made: missing data, out of
+ *                     memory, a broken manifest; not an accuracy regression)
+ * @param errorKind    for ERROR: "missing-data", "out-of-memory", "invalid-manifest" or "exception"
+ * @param delta        measured minus documented (negative: below the documented value)
+ * @param runDirectory the run folder (null when no run started)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RegressionEntry(
+        String name,
+        String model,
+        String dataset,
+        String metric,
+        String split,
+        Double documented,
+        Double tolerance,
+        Double measured,
+        Double delta,
+        String verdict,
+        String status,
+        String errorKind,
+        String message,
+        double seconds,
+        String runDirectory) {
+
+    public static final String PASS = "PASS";
+    public static final String FAIL = "FAIL";
+    public static final String NO_REFERENCE = "NO_REFERENCE";
+    public static final String ERROR = "ERROR";
+
+    public boolean failed() {
+        return FAIL.equals(verdict);
+    }
+
+    public boolean error() {
+        return ERROR.equals(verdict);
+    }
+}

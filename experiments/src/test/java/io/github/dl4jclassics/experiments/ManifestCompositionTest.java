@@ -1,0 +1,196 @@
+package io.github.dl4jclassics.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dl4jclassics.data.transforms.HorizontalFlip;
+import io.github.dl4jclassics.data.transforms.Mixup;
+import io.github.dl4jclassics.experiments.manifest.ExperimentCatalog;
+import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
+import io.github.dl4jclassics.experiments.manifest.ManifestException;
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
+import io.github.dl4jclassics.training.schedules.MultiStepSchedule;
+import io.github.dl4jclassics.training.schedules.ReduceOnPlateauSchedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Manifests composed from parts: merge rules, where parts are found, and errors that name the part. */
+class ManifestCompositionTest {
+
+    private static final Path MANIFESTS = Path.of(System.getProperty("project.root", "..")).resolve("experiments/manifests");
+
+    /** Every row of SEEDS.md's "Documented results" table, plus the Fashion-MNIST experiments. */
+    static final List<String> EXPECTED = List.of("alexnet1-cifar100", "alexnet2-cifar100", "alexnet2-cifar10",
+            "alexnet-cifar10", "vgg16-cifar10", "lenet-scene", "custom-lenet-scene", "alexnet-scene", "resnet18-scene",
+            "resnet18-mixup-scene", "resnet18-transfer-scene", "resnet50-transfer-mixup-scene",
+            "resnet101-transfer-mixup-scene", "resnet152-transfer-mixup-scene", "alexnet-imagenet", "vgg16-imagenet",
+            "alexnet-finetune", "lenet5-fashion-mnist", "lenet5-fashion-mnist-sample");
+
+    private final ManifestLoader loader = new ManifestLoader(MANIFESTS);
+
+    @Test
+    void everyDocumentedExperimentHasAManifestAndPartsAreNotExperiments() {
+        assertThat(loader.names()).containsExactlyInAnyOrderElementsOf(EXPECTED);
+        for (String name : EXPECTED) {
+            ExperimentManifest manifest = loader.load(name);
+            assertThat(manifest.name()).isEqualTo(name);
+            assertThat(manifest.description()).hasSizeGreaterThan(80);
+            assertThat(manifest.source()).as(name + " source").isNotNull();
+        }
+    }
+
+    @Test
+    void documentedValuesAreTheNotesNumbers() {
+        assertThat(loader.load("alexnet-cifar10").documented().value()).isEqualTo(0.718);
+        assertThat(loader.load("alexnet1-cifar100").documented().metric()).isEqualTo("top5");
+        assertThat(loader.load("alexnet2-cifar100").documented().value()).isEqualTo(0.638);
+        assertThat(loader.load("lenet-scene").documented().value()).isEqualTo(0.7945);
+        assertThat(loader.load("resnet50-transfer-mixup-scene").documented().value()).isEqualTo(0.9431);
+        assertThat(loader.load("alexnet-imagenet").documented().value()).isEqualTo(0.625);
+        assertThat(loader.load("vgg16-cifar10").documented().value()).isNull();
+        assertThat(loader.load("alexnet-finetune").documented().value()).isNull();
+        for (String name : EXPECTED) {
+            ExperimentManifest m = loader.load(name);
+            if (m.documented() != null && m.documented().value() != null) {
+                assertThat(m.documented().tolerance()).as(name + " tolerance").isBetween(0.005, 0.05);
+            }
+        }
+    }
+
+    @Test
+    void partsMergeKeyByKeyAndTheManifestWins() {
+        ExperimentManifest alexnet = loader.load("alexnet-cifar10");
+        // The schedule part says factor 0.1 and patience 5; the manifest overrides the factor only.
+        ReduceOnPlateauSchedule schedule = (ReduceOnPlateauSchedule) alexnet.training().schedule();
+        assertThat(schedule.factor()).isEqualTo(0.2);
+        assertThat(schedule.patience()).isEqualTo(5);
+        assertThat(alexnet.training().optimizer().weightDecay()).isEqualTo(1e-4);
+        assertThat(alexnet.training().epochs()).isEqualTo(20);
+        assertThat(alexnet.training().seed()).isEqualTo(42);
+        assertThat(alexnet.model().input().toString()).isEqualTo("3x128x128");
+        assertThat(alexnet.data().transforms()).anyMatch(t -> t instanceof HorizontalFlip f && f.p() == 0.5);
+
+        // A nested base (the sample is the full experiment with another location), and an object merged into.
+        ExperimentManifest sample = loader.load("lenet5-fashion-mnist-sample");
+        assertThat(sample.data().location()).isEqualTo("classpath:datasets/fashion-mnist-sample");
+        assertThat(sample.data().split().validationCount()).isEqualTo(500);
+        assertThat(sample.data().split().seed()).isEqualTo(11);
+        assertThat(sample.documented()).isNull();
+        assertThat(sample.tags()).containsExactly("default", "smoke");
+
+        // Arrays replace: the mixup data part restates its base's transforms and adds mixup.
+        ExperimentManifest mixup = loader.load("resnet18-mixup-scene");
+        assertThat(mixup.data().transforms()).hasSize(3).anyMatch(t -> t instanceof Mixup m && m.alpha() == 1.0);
+        assertThat(((MultiStepSchedule) mixup.training().schedule()).milestones()).containsExactly(10, 20, 30, 40);
+    }
+
+    @Test
+    void theResolvedTreeHasNoBaseAndRoundTrips() throws Exception {
+        String text = Files.readString(MANIFESTS.resolve("resnet18-transfer-scene.json"));
+        var tree = loader.resolveTree(text, "resnet18-transfer-scene.json");
+        assertThat(tree.has("base")).isFalse();
+        assertThat(tree.get("training").get("optimizer").get("type").asText()).isEqualTo("sgd");
+        // What a run saves (the record written back as JSON) loads again without its parts.
+        String saved = io.github.dl4jclassics.common.Json.write(loader.load("resnet18-transfer-scene"));
+        assertThat(saved).doesNotContain("\"base\"");
+        assertThat(new ManifestLoader(null).parse(saved, "saved.json", null))
+                .isEqualTo(loader.load("resnet18-transfer-scene"));
+    }
+
+    @Test
+    void partsAreFoundOnTheClassPathToo() {
+        // No manifests folder: the manifests and their parts come from target/classes/manifests (the jar's).
+        ManifestLoader fromClasspath = new ManifestLoader(null);
+        assertThat(fromClasspath.names()).containsAll(EXPECTED).noneMatch(n -> n.contains("/") || n.startsWith("parts"));
+        assertThat(fromClasspath.load("alexnet-cifar10")).isEqualTo(loader.load("alexnet-cifar10"));
+    }
+
+    @Test
+    void aManifestInAnotherFolderUsesTheShippedParts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mine.json"), """
+                { "base": ["parts/models/lenet-scene.json", "parts/data/scene-64.json",
+                           "parts/schedules/sgd-1e-3-multistep-50.json", "parts/runtime/default.json"],
+                  "name": "mine", "description": "d", "training": { "epochs": 5 } }
+                """);
+        ExperimentManifest mine = new ManifestLoader(dir).load("mine");
+        assertThat(mine.model().id()).isEqualTo("lenet-scene");
+        assertThat(mine.training().epochs()).isEqualTo(5);
+        assertThat(mine.training().batchSize()).isEqualTo(64);
+    }
+
+    @Test
+    void unknownFieldInAPartNamesThePartFile(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("parts/typo.json"), """
+                { "training": { "optimizer": { "type": "adam", "learningRate": 0.001, "learningrate": 0.1 } } }
+                """);
+        Files.writeString(dir.resolve("x.json"), """
+                { "base": ["parts/models/lenet-scene.json", "parts/data/scene-64.json", "parts/typo.json"],
+                  "name": "x", "description": "d", "training": { "batchSize": 8, "epochs": 1, "seed": 1 } }
+                """);
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("x"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("x.json")
+                .hasMessageContaining("part parts/typo.json")
+                .hasMessageContaining("unknown field 'learningrate'")
+                .hasMessageContaining("learningRate");
+    }
+
+    @Test
+    void invalidValueFromAPartNamesThePartAndAManifestFieldNamesOnlyTheManifest(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("parts/model.json"), "{ \"model\": { \"id\": \"lenet6\", \"classes\": 6, \"input\": \"3x64x64\" } }");
+        Files.writeString(dir.resolve("x.json"), """
+                { "base": ["parts/model.json", "parts/data/scene-64.json", "parts/schedules/sgd-1e-3-multistep-50.json"],
+                  "name": "x", "description": "d", "training": { "seed": 1, "epochs": "many" } }
+                """);
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("x"))
+                .hasMessageContaining("training.epochs").hasMessageContaining("integer")
+                .hasMessageNotContaining("comes from part");
+        Files.writeString(dir.resolve("x.json"), Files.readString(dir.resolve("x.json")).replace("\"many\"", "2"));
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("x"))
+                .hasMessageContaining("part parts/model.json").hasMessageContaining("model.id")
+                .hasMessageContaining("'lenet6'").hasMessageContaining("lenet-scene");
+    }
+
+    @Test
+    void missingPartAndCyclesAreExplained(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("x.json"), "{ \"base\": [\"parts/nope.json\"], \"name\": \"x\" }");
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("x"))
+                .hasMessageContaining("x.json").hasMessageContaining("part 'parts/nope.json' not found")
+                .hasMessageContaining("classpath:manifests/parts/nope.json");
+        Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(dir.resolve("parts/a.json"), "{ \"base\": [\"b.json\"] }");
+        Files.writeString(dir.resolve("parts/b.json"), "{ \"base\": [\"a.json\"] }");
+        Files.writeString(dir.resolve("y.json"), "{ \"base\": [\"parts/a.json\"], \"name\": \"y\" }");
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("y")).hasMessageContaining("includes itself")
+                .hasMessageContaining("a.json -> ").hasMessageContaining("b.json");
+        Files.writeString(dir.resolve("w.json"), "{ \"base\": [1], \"name\": \"w\" }");
+        assertThatThrownBy(() -> new ManifestLoader(dir).load("w")).hasMessageContaining("base[0]")
+                .hasMessageContaining("path of a part");
+    }
+
+    @Test
+    void aMalformedManifestIsListedWithItsErrorAndDoesNotHideTheOthers(@TempDir Path dir) throws Exception {
+        Files.copy(MANIFESTS.resolve("lenet-scene.json"), dir.resolve("lenet-scene.json"));
+        Files.writeString(dir.resolve("broken.json"), "{ \"name\": \"broken\", ");
+        Files.writeString(dir.resolve("bad-part.json"), Files.readString(MANIFESTS.resolve("alexnet-scene.json"))
+                .replace("\"name\": \"alexnet-scene\"", "\"name\": \"bad-part\"")
+                .replace("parts/models/alexnet-scene.json", "parts/models/no-such-model.json"));
+        ExperimentCatalog catalog = new ExperimentCatalog(new ManifestLoader(dir), dir.resolve("no-data"));
+        List<ExperimentCatalog.Entry> entries = catalog.entries();
+        assertThat(entries).extracting(ExperimentCatalog.Entry::name).contains("lenet-scene", "broken", "bad-part");
+        ExperimentCatalog.Entry lenet = entries.stream().filter(e -> e.name().equals("lenet-scene")).findFirst().orElseThrow();
+        assertThat(lenet.manifest().model().id()).isEqualTo("lenet-scene");
+        assertThat(lenet.error()).isNull();
+        assertThat(entries.stream().filter(e -> e.name().equals("broken")).findFirst().orElseThrow().error())
+                .contains("broken.json");
+        assertThat(entries.stream().filter(e -> e.name().equals("bad-part")).findFirst().orElseThrow().error())
+                .contains("parts/models/no-such-model.json");
+        String table = catalog.table();
+        assertThat(table).contains("lenet-scene").contains("79.45%").contains("INVALID").contains("broken");
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.dl4jclassics.zoo.layers;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's 2-D convolution layer, unchanged in configuration, parameters and results, whose training step does not
+ * compute the convolution twice (see {@link FastConvolutionLayer}). Built by {@link NativeLayers#apply} from an
+ * ordinary {@link ConvolutionLayer}; serialised in a network's JSON under this class name with the same fields.
+ */
+public class FastConvolution extends ConvolutionLayer {
+
+    /** For JSON deserialisation; use {@link NativeLayers#fastConvolution(ConvolutionLayer)}. */
+    public FastConvolution() {
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        if (getNIn() <= 0 || getNOut() <= 0) {
+            throw new IllegalStateException("convolution layer \"" + getLayerName() + "\" (index " + layerIndex
+                    + ") needs nIn and nOut; got " + getNIn() + " and " + getNOut());
+        }
+        FastConvolutionLayer layer = new FastConvolutionLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(paramTable);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public FastConvolution clone() {
+        return (FastConvolution) super.clone();
+    }
+}

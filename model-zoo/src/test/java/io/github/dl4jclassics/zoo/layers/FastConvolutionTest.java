@@ -1,0 +1,147 @@
+package io.github.dl4jclassics.zoo.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dl4jclassics.common.FastPath;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.profiler.OpProfiler;
+
+/** FastConvolution trains exactly like DL4J's ConvolutionLayer, with one forward convolution per step instead of two. */
+class FastConvolutionTest {
+
+    @BeforeAll
+    static void fastPath() {
+        FastPath.enable();
+    }
+
+    @AfterEach
+    void profilingOff() {
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+    }
+
+    @Test
+    void copiesEveryFieldOfTheConvolution() {
+        ConvolutionLayer conv = new ConvolutionLayer.Builder(5, 3).name("conv1").nIn(3).nOut(8).stride(2, 1)
+                .padding(2, 1).dilation(1, 1).hasBias(false).activation(Activation.RELU)
+                .convolutionMode(ConvolutionMode.Truncate).build();
+        FastConvolution fast = NativeLayers.fastConvolution(conv);
+        assertThat(fast.getLayerName()).isEqualTo("conv1");
+        assertThat(fast.getKernelSize()).containsExactly(5, 3);
+        assertThat(fast.getStride()).containsExactly(2, 1);
+        assertThat(fast.getPadding()).containsExactly(2, 1);
+        assertThat(fast.hasBias()).isFalse();
+        assertThat(fast.getNIn()).isEqualTo(3);
+        assertThat(fast.getNOut()).isEqualTo(8);
+        assertThat(fast.getActivationFn()).isEqualTo(conv.getActivationFn());
+    }
+
+    @Test
+    void sameLossGradientsAndParametersAfterTrainingSteps() {
+        MultiLayerConfiguration conf = configuration();
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        fast.init(reference.params().dup(), true);
+        assertThat(fast.getLayer(0)).isInstanceOf(FastConvolutionLayer.class);
+        assertThat(fast.getLayer(2)).isInstanceOf(FastConvolutionLayer.class);
+        DataSet batch = batch();
+
+        reference.setInput(batch.getFeatures());
+        reference.setLabels(batch.getLabels());
+        fast.setInput(batch.getFeatures());
+        fast.setLabels(batch.getLabels());
+        reference.computeGradientAndScore();
+        fast.computeGradientAndScore();
+        assertThat(fast.score()).isEqualTo(reference.score());
+        assertThat(maxAbsDifference(fast.gradient().gradient(), reference.gradient().gradient())).isLessThan(1e-6);
+
+        for (int i = 0; i < 3; i++) {
+            reference.fit(batch);
+            fast.fit(batch);
+        }
+        assertThat(maxAbsDifference(fast.params(), reference.params())).isLessThan(1e-5);
+        assertThat(maxAbsDifference(fast.output(batch.getFeatures()), reference.output(batch.getFeatures())))
+                .isLessThan(1e-5);
+    }
+
+    @Test
+    void trainingStepConvolvesForwardOncePerLayer() {
+        MultiLayerConfiguration conf = configuration();
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        fast.init();
+        DataSet batch = batch();
+        reference.fit(batch);
+        fast.fit(batch);
+
+        assertThat(forwardConvolutionsInOneStep(reference, batch)).as("DL4J's layer: forward again in backprop").isEqualTo(4);
+        assertThat(forwardConvolutionsInOneStep(fast, batch)).isEqualTo(2);
+    }
+
+    @Test
+    void survivesJsonRoundTrip() {
+        MultiLayerConfiguration fast = (MultiLayerConfiguration) NativeLayers.apply(configuration());
+        String json = fast.toJson();
+        assertThat(json).contains(FastConvolution.class.getName());
+        assertThat(MultiLayerConfiguration.fromJson(json)).isEqualTo(fast);
+    }
+
+    private static long forwardConvolutionsInOneStep(MultiLayerNetwork net, DataSet batch) {
+        OpProfiler.getInstance().reset();
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
+        net.fit(batch);
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        return OpProfiler.getInstance().getOpCounter().getCount("conv2d");
+    }
+
+    /** conv(ReLU) -> max pool -> conv(identity) -> batch norm -> ReLU -> softmax, as in the zoo's networks. */
+    private static MultiLayerConfiguration configuration() {
+        return new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.01, 0.9)).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).padding(1, 1).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).hasBias(false).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(10, 10, 3))
+                .build();
+    }
+
+    private static DataSet batch() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 10, 10);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 4);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 4, 1.0);
+        }
+        return new DataSet(x, y);
+    }
+
+    private static double maxAbsDifference(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.dl4jclassics.training.bench;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.zoo.InputShape;
+import java.util.Locale;
+
+/**
+ * What {@link ModelBenchmark#run} measured: median images per second of timed training steps (forward, backward,
+ * update) and of inference passes, on synthetic data. The JSON form has exactly
+ * {@code {"model", "input", "batch", "trainImgPerSec", "inferImgPerSec"}}.
+ *
+ * @param threads native threads used (not in the JSON)
+ * @param measuredSteps timed steps per median (not in the JSON)
+ * @param trainImgPerCpuSec images per second of CPU time of the benchmarking thread, median (not in the JSON). With
+ *        one native thread all the work runs on that thread, so this is what the wall clock would show on an idle
+ *        machine; on a shared machine it is the figure that other processes do not move. With more threads it
+ *        overstates the speed (the other threads' time is not counted).
+ * @param inferImgPerCpuSec the same for inference (not in the JSON)
+ */
+@JsonPropertyOrder({"model", "input", "batch", "trainImgPerSec", "inferImgPerSec"})
+public record BenchmarkResult(String model, InputShape input, int batch, double trainImgPerSec, double inferImgPerSec,
+        @JsonIgnore int threads, @JsonIgnore int measuredSteps, @JsonIgnore double trainImgPerCpuSec,
+        @JsonIgnore double inferImgPerCpuSec) {
+
+    /** One line of JSON: {@code {"model":"lenet5","input":"3x32x32","batch":64,"trainImgPerSec":...,"inferImgPerSec":...}}. */
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    /** Human-readable summary, e.g. {@code lenet5 3x32x32 batch 64, 1 thread: train 3,512.4 img/s, inference 12,001.0 img/s}. */
+    public String toText() {
+        return String.format(Locale.ROOT, "%s %s batch %d, %d thread%s: train %,.1f img/s, inference %,.1f img/s"
+                        + " (median of %d steps; per CPU-second of the calling thread: train %,.1f, inference %,.1f)",
+                model, input, batch, threads, threads == 1 ? "" : "s", trainImgPerSec, inferImgPerSec, measuredSteps,
+                trainImgPerCpuSec, inferImgPerCpuSec);
+    }
+}
