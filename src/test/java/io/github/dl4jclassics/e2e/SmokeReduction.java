@@ -25,7 +25,7 @@ import java.util.List;
 final class SmokeReduction {
 
     /** Smallest side tried; below this even the models that accept it stop exercising their pooling. */
-    static final int FLOOR = 32;
+    static final int FLOOR = Integer.getInteger("smoke.floor", 32);
     static final int MAX_BATCH = 16;
 
     private SmokeReduction() {

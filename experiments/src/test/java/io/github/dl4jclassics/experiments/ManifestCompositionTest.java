@@ -193,4 +193,55 @@ class ManifestCompositionTest {
         String table = catalog.table();
         assertThat(table).contains("lenet-scene").contains("79.45%").contains("INVALID").contains("broken");
     }
+
+    @Test
+    void theJsonSchemaDocumentsExactlyTheFieldsTheLoaderAccepts() throws Exception {
+        var schema = io.github.dl4jclassics.common.Json.mapper().readTree(MANIFESTS.resolve("schema/manifest.schema.json").toFile());
+        var props = schema.get("properties");
+        assertThat(names(props)).containsExactlyInAnyOrderElementsOf(concat(components(ExperimentManifest.class), "base"));
+        assertThat(names(props.get("model").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.experiments.manifest.ModelSection.class));
+        var data = props.get("data").get("properties");
+        assertThat(names(data)).containsExactlyInAnyOrderElementsOf(components(io.github.dl4jclassics.data.DataConfig.class));
+        assertThat(names(data.get("split").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.data.SplitConfig.class));
+        var training = props.get("training").get("properties");
+        assertThat(names(training)).containsExactlyInAnyOrderElementsOf(components(io.github.dl4jclassics.training.TrainingConfig.class));
+        assertThat(names(training.get("optimizer").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.training.OptimizerConfig.class));
+        assertThat(names(training.get("earlyStopping").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.training.EarlyStoppingConfig.class));
+        assertThat(names(props.get("transfer").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.training.transfer.TransferConfig.class));
+        assertThat(names(props.get("documented").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.evaluation.DocumentedResult.class));
+        // Every transform and schedule type the loader knows is documented, and no other.
+        List<String> transformTypes = new java.util.ArrayList<>();
+        data.get("transforms").get("items").get("oneOf").forEach(t -> transformTypes.add(t.get("properties").get("type").get("const").asText()));
+        assertThat(transformTypes).containsExactlyInAnyOrderElementsOf(subtypes(io.github.dl4jclassics.data.transforms.BatchTransform.class));
+        List<String> scheduleTypes = new java.util.ArrayList<>();
+        training.get("schedule").get("oneOf").forEach(t -> scheduleTypes.add(t.get("properties").get("type").get("const").asText()));
+        assertThat(scheduleTypes).containsExactlyInAnyOrderElementsOf(subtypes(io.github.dl4jclassics.training.schedules.ScheduleConfig.class));
+    }
+
+    private static List<String> names(com.fasterxml.jackson.databind.JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> components(Class<?> record) {
+        return java.util.Arrays.stream(record.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList();
+    }
+
+    private static List<String> concat(List<String> list, String extra) {
+        List<String> all = new java.util.ArrayList<>(list);
+        all.add(extra);
+        return all;
+    }
+
+    private static List<String> subtypes(Class<?> type) {
+        return java.util.Arrays.stream(type.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).toList();
+    }
 }

@@ -9,7 +9,8 @@ import io.github.dl4jclassics.training.transfer.TransferConfig;
 import java.util.List;
 
 /**
- * One experiment: {@code experiments/manifests/NAME.json}. See the README's "Manifest format" for every field.
+ * One experiment: {@code experiments/manifests/NAME.json}, resolved (its {@code base} parts merged). Every field:
+ * docs/MANIFESTS.md and {@code experiments/manifests/schema/manifest.schema.json}.
  *
  * @param name        the experiment id; must equal the file name without ".json"
  * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
