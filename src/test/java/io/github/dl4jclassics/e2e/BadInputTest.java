@@ -16,9 +16,17 @@ class BadInputTest {
 
     @Test
     void misspelledModelIdFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
-        String manifest = Files.readString(Paths.manifests().resolve("lenet5-fashion-mnist-sample.json"))
-                .replace("\"id\": \"lenet5\"", "\"id\": \"lenet-5\"")
-                .replace("\"name\": \"lenet5-fashion-mnist-sample\"", "\"name\": \"typo\"");
+        String manifest = """
+                {
+                  "name": "typo",
+                  "description": "LeNet-5 with its id misspelled",
+                  "model": { "id": "lenet-5", "classes": 10, "input": "1x32x32" },
+                  "data": { "dataset": "fashion-mnist", "location": "classpath:datasets/fashion-mnist-sample",
+                            "transforms": [ { "type": "resize" }, { "type": "normalize" } ] },
+                  "training": { "optimizer": { "type": "adam", "learningRate": 0.001 },
+                                "batchSize": 64, "epochs": 1, "seed": 1 }
+                }
+                """;
         Path file = dir.resolve("typo.json");
         Files.writeString(file, manifest);
         Path out = dir.resolve("runs");

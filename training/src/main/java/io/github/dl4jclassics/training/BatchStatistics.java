@@ -3,7 +3,7 @@ package io.github.dl4jclassics.training;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -36,10 +36,12 @@ public final class BatchStatistics extends BaseTrainingListener {
     @Override
     public void onBackwardPass(Model model) {
         Layer output = outputLayer(model);
-        if (!(output instanceof BaseOutputLayer<?> layer) || layer.getLabels() == null) {
+        // Any output layer: OutputLayer, or a LossLayer after a parameterless layer (alexnet-scene's dropout on logits).
+        if (!(output instanceof IOutputLayer layer) || layer.getLabels() == null) {
+            lastLoss = Double.NaN;
             return;
         }
-        INDArray probabilities = layer.activate(false, LayerWorkspaceMgr.noWorkspaces());
+        INDArray probabilities = output.activate(false, LayerWorkspaceMgr.noWorkspaces());
         INDArray labels = layer.getLabels();
         long n = labels.size(0);
         // Cross-entropy with soft or one-hot labels: -sum(y * log p) / n.
