@@ -3,7 +3,9 @@ package io.github.dl4jclassics.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.experiments.cli.Main;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,5 +25,21 @@ class DefaultExperimentTest {
         assertThat(result.get("test").get("top1").asDouble()).isGreaterThan(0.5);
         assertThat(result.get("validation").get("count").asInt()).isEqualTo(500);
         assertThat(result.get("verdict").asText()).isEqualTo("NO_REFERENCE");
+        for (String file : new String[]{"report.html", "report.md", "loss.png", "accuracy.png", "confusion-test.png"}) {
+            assertThat(run.resolve(file)).as(file).isNotEmptyFile();
+        }
+
+        // `evaluate` of the saved model, with the normalization saved beside it, reproduces the run's test metrics.
+        Path evaluation = out.resolve("evaluation");
+        assertThat(Main.execute("evaluate", run.toString(), "--out", evaluation.toString())).isZero();
+        JsonNode evaluated = Json.mapper().readTree(evaluation.resolve("result.json").toFile());
+        assertThat(evaluated.get("status").asText()).isEqualTo("EVALUATED");
+        for (String metric : new String[]{"top1", "top5", "loss", "count"}) {
+            assertThat(evaluated.get("test").get(metric).asDouble()).as(metric)
+                    .isEqualTo(result.get("test").get(metric).asDouble());
+        }
+        assertThat(evaluated.get("test").get("confusionMatrix")).isEqualTo(result.get("test").get("confusionMatrix"));
+        assertThat(Files.readString(evaluation.resolve("confusion-test.csv")))
+                .isEqualTo(Files.readString(run.resolve("confusion-test.csv")));
     }
 }

@@ -113,7 +113,11 @@ public final class ModelEvaluation {
         DataStatistics saved = null;
         if (Files.isRegularFile(normalizationFile)) {
             try {
-                saved = Json.readFile(normalizationFile, DataStatistics.class);
+                com.fasterxml.jackson.databind.JsonNode tree = Json.mapper().readTree(normalizationFile.toFile());
+                // Runs before the PCA statistics existed saved the normalization alone: {mean, std}.
+                saved = tree.has("mean") ? new DataStatistics(Json.mapper().treeToValue(tree,
+                        io.github.dl4jclassics.data.transforms.ChannelStatistics.class), null)
+                        : Json.mapper().treeToValue(tree, DataStatistics.class);
             } catch (IOException e) {
                 throw new IOException("cannot read " + normalizationFile + " as {normalization: {mean, std}, pca: {...}}: "
                         + e.getMessage(), e);
