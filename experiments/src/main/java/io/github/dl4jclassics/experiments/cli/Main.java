@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.experiments.cli;
 
+import io.github.dl4jclassics.common.FastPath;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before any DL4J class reads its settings: oneDNN helpers on (docs/PERFORMANCE.md).
+        FastPath.enable();
         String[] effective = args;
         if (args.length == 0) {
             effective = new String[]{"run", System.getProperty("experiment", DEFAULT_EXPERIMENT)};
@@ -34,6 +37,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (0 success, 1 failed verdict or error, 2 usage). */
     public static int execute(String... args) {
+        FastPath.enable();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
             cl.getErr().println("error: " + exception.getMessage());

@@ -1,6 +1,7 @@
 package io.github.dl4jclassics.experiments.run;
 
 import io.github.dl4jclassics.common.AtomicFiles;
+import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataLocator;
@@ -33,6 +34,8 @@ import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
+import io.github.dl4jclassics.zoo.ModelSummary;
+import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,7 +170,7 @@ public final class ExperimentRunner {
             ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
             return TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
         }
-        Object configuration = inputs.model().configuration(inputs.spec());
+        Object configuration = NativeLayers.apply(inputs.model().configuration(inputs.spec()));
         Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
         return ClassifierNetwork.fromConfiguration(configuration);
     }
@@ -205,6 +208,9 @@ public final class ExperimentRunner {
         CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
         Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive);
+        // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
+        int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
+        LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
         TrainingOutcome outcome;
         try {
             outcome = trainer.train(network, data.trainIterator(batchSize, training.seed()), validator, state);

@@ -12,8 +12,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's 2-D convolution layer, unchanged in configuration, parameters and results, whose training step does not
  * compute the convolution twice (see {@link FastConvolutionLayer}). Built by {@link NativeLayers#apply} from an
  * ordinary {@link ConvolutionLayer}; serialised in a network's JSON under this class name with the same fields.
+ *
+ * <p>{@code inputGradient = false} (set by {@link NativeLayers#apply} on the first layer of a MultiLayerNetwork only)
+ * declares that nothing needs the gradient with respect to the layer's input, the network's images: the backward
+ * pass then computes the parameter gradients only, and returns {@code null} as the input gradient (which DL4J's
+ * training discards anyway). {@code MultiLayerNetwork.calculateGradients} / {@code backpropGradient} then return no
+ * input gradient either.
  */
 public class FastConvolution extends ConvolutionLayer {
+
+    private boolean inputGradient = true;
 
     /** For JSON deserialisation; use {@link NativeLayers#fastConvolution(ConvolutionLayer)}. */
     public FastConvolution() {
@@ -35,6 +43,25 @@ public class FastConvolution extends ConvolutionLayer {
         layer.setParamTable(paramTable);
         layer.setConf(conf);
         return layer;
+    }
+
+    /** Whether the backward pass computes the gradient with respect to the input (default true). */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof FastConvolution other && inputGradient == other.inputGradient;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(inputGradient);
     }
 
     @Override

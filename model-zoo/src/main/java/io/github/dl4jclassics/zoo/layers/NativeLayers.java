@@ -15,7 +15,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * Replaces DL4J's slow layers in an existing network configuration by the faster equivalents of this package
  * (docs/PERFORMANCE.md): every {@link LocalResponseNormalization} by a {@link NativeLocalResponseNormalization}
  * with the same name, n, k, alpha, beta and data format, and every plain {@link ConvolutionLayer} by a
- * {@link FastConvolution} with the same fields. Parameters, their order and initialisation are unchanged, so the
+ * {@link FastConvolution} with the same fields (the first layer of a MultiLayerNetwork without input gradient, see
+ * {@link FastConvolution}). Parameters, their order and initialisation are unchanged, so the
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  */
@@ -30,6 +31,11 @@ public final class NativeLayers {
             MultiLayerConfiguration copy = conf.clone();
             for (NeuralNetConfiguration layer : copy.getConfs()) {
                 replace(layer);
+            }
+            // The first layer's input is the images: training never needs its gradient.
+            if (!copy.getConfs().isEmpty() && copy.getInputPreProcess(0) == null
+                    && copy.getConf(0).getLayer() instanceof FastConvolution first) {
+                first.setInputGradient(false);
             }
             return copy;
         }

@@ -72,10 +72,19 @@ public class NativeLocalResponseNormalization extends Layer {
 
     /**
      * {@code nn.LocalResponseNorm(size, alpha=torchAlpha, beta, k)} of PyTorch, which divides alpha by size: this is
-     * {@code new NativeLocalResponseNormalization(name, size, k, torchAlpha / size, beta)}.
+     * {@code new NativeLocalResponseNormalization(name, size, k, torchAlpha / size, beta)}. Arguments in the order of
+     * the zoo's {@code Layers.torchLrn(name, size, alpha, beta, k)}.
      */
     public static NativeLocalResponseNormalization torch(String name, int size, double torchAlpha, double beta, double k) {
         return new NativeLocalResponseNormalization(name, size, k, torchAlpha / size, beta);
+    }
+
+    /**
+     * The paper's LRN (Krizhevsky et al. 2012; DL4J's convention, alpha not divided by n), arguments in the order of
+     * the zoo's {@code Layers.paperLrn(name, size, alpha, beta, k)}.
+     */
+    public static NativeLocalResponseNormalization paper(String name, int size, double alpha, double beta, double k) {
+        return new NativeLocalResponseNormalization(name, size, k, alpha, beta);
     }
 
     @Override

@@ -82,5 +82,20 @@ class NativeLayersTest {
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64);
         assertThat(fast.output(x, false).sub(reference.output(x, false)).amaxNumber().doubleValue()).isLessThan(1e-5);
+
+        // Training mode (batch statistics): same loss and parameter gradients through the whole graph.
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 2, 6);
+        y.putScalar(0, 1, 1.0);
+        y.putScalar(1, 4, 1.0);
+        reference.graph().setInputs(x);
+        reference.graph().setLabels(y);
+        fast.graph().setInputs(x);
+        fast.graph().setLabels(y);
+        reference.graph().computeGradientAndScore();
+        fast.graph().computeGradientAndScore();
+        assertThat(fast.score()).isCloseTo(reference.score(), org.assertj.core.data.Offset.offset(1e-5));
+        INDArray g = fast.graph().gradient().gradient();
+        INDArray r = reference.graph().gradient().gradient();
+        assertThat(g.sub(r).amaxNumber().doubleValue() / r.amaxNumber().doubleValue()).isLessThan(1e-4);
     }
 }

@@ -103,6 +103,15 @@ class NativeLocalResponseNormalizationTest {
         assertThat(lrn.getLayerName()).isEqualTo("LRN1");
     }
 
+    @Test
+    void paperFactoryKeepsAlphaAndTakesTheZoosArgumentOrder() {
+        NativeLocalResponseNormalization lrn = NativeLocalResponseNormalization.paper("norm1", 5, 1e-4, 0.75, 2);
+        assertThat(lrn.getN()).isEqualTo(5);
+        assertThat(lrn.getAlpha()).isEqualTo(1e-4);
+        assertThat(lrn.getBeta()).isEqualTo(0.75);
+        assertThat(lrn.getK()).isEqualTo(2);
+    }
+
     /**
      * Whole networks (oneDNN convolution and pooling around the LRN, float32 as in training) give the same outputs,
      * loss and parameter gradients with either layer.
