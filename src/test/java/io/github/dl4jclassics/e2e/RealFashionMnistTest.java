@@ -12,16 +12,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** lenet5-fashion-mnist on the real Fashion-MNIST from ../shared. */
 class RealFashionMnistTest {
 
-    /** The short real-data check of the default suite: the full files are read and validated, training is short. */
+    /** The short real-data check of the default suite: the full files are read and validated, then one epoch on 15,000 images. */
     @Test
     void shortRunOnTheRealFiles(@TempDir Path out) throws Exception {
         Path data = Paths.sharedFashionMnist();
         int code = Main.execute("run", "lenet5-fashion-mnist", "--data-dir", data.toString(), "--epochs", "1",
-                "--limit-train", "8000", "--limit-test", "2000", "--out", out.toString(),
+                "--limit-train", "20000", "--limit-test", "2000", "--out", out.toString(),
                 "--manifests", Paths.manifests().toString());
         Path run = RunOutputs.onlyRun(out, "lenet5-fashion-mnist");
         JsonNode result = RunOutputs.assertCompleteRun(run, "lenet5-fashion-mnist", 1, 2000, 10);
-        assertThat(result.get("test").get("top1").asDouble()).isGreaterThan(0.6);
+        assertThat(result.get("test").get("top1").asDouble()).isGreaterThan(0.65);
         assertThat(result.get("documented").get("value").asDouble()).isEqualTo(0.8716);
         // One short epoch does not reach the documented value: the verdict says so and the exit code follows it.
         assertThat(result.get("verdict").asText()).isEqualTo("FAIL");

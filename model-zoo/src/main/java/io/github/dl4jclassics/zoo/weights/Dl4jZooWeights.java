@@ -228,7 +228,9 @@ public final class Dl4jZooWeights {
                 shapes.add(key + Arrays.toString(dest.shape()));
                 copied += dest.length();
             }
+            boolean nhwc = zl.conf().getLayer() instanceof ConvolutionLayer zc && zc.getCnn2dDataFormat() == CNN2DFormat.NHWC;
             lines.add(zName + " (" + keras.get(i) + ") -> " + oName + " " + String.join(" ", shapes)
+                    + (nhwc ? " (zoo layer runs on NHWC activations; weights are [out, in, kh, kw] either way)" : "")
                     + (i == firstDense && channelsLast ? " (rows permuted h,w,c -> c,h,w)" : ""));
         }
         fail(problems, zooName, id);
@@ -249,9 +251,9 @@ public final class Dl4jZooWeights {
         if (z instanceof ConvolutionLayer zc && o instanceof ConvolutionLayer oc) {
             check(where, "kernel", oc.getKernelSize(), zc.getKernelSize(), problems);
             check(where, "stride", oc.getStride(), zc.getStride(), problems);
-            check(where, "padding", oc.getPadding(), zc.getPadding(), problems);
+            check(where, "padding", effectivePadding(oc), effectivePadding(zc), problems);
             check(where, "dilation", oc.getDilation(), zc.getDilation(), problems);
-            if (zc.getConvolutionMode() != oc.getConvolutionMode()) {
+            if (effectiveMode(zc) != effectiveMode(oc)) {
                 problems.add(where + ": expected convolution mode " + oc.getConvolutionMode() + ", found "
                         + zc.getConvolutionMode());
             }
@@ -266,14 +268,29 @@ public final class Dl4jZooWeights {
         }
     }
 
+    /** Keras "same" padding at stride 1 and dilation 1 with an odd kernel is explicit padding (k-1)/2. */
+    private static boolean sameIsExplicit(ConvolutionLayer c) {
+        return c.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Same
+                && Arrays.stream(c.getStride()).allMatch(v -> v == 1) && Arrays.stream(c.getDilation()).allMatch(v -> v == 1)
+                && Arrays.stream(c.getKernelSize()).allMatch(v -> v % 2 == 1);
+    }
+
+    private static int[] effectivePadding(ConvolutionLayer c) {
+        return sameIsExplicit(c) ? Arrays.stream(c.getKernelSize()).map(k -> (k - 1) / 2).toArray() : c.getPadding();
+    }
+
+    private static org.deeplearning4j.nn.conf.ConvolutionMode effectiveMode(ConvolutionLayer c) {
+        return sameIsExplicit(c) || c.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Strict
+                ? org.deeplearning4j.nn.conf.ConvolutionMode.Truncate : c.getConvolutionMode();
+    }
+
     private static String kind(org.deeplearning4j.nn.conf.layers.Layer l) {
         if (l instanceof ConvolutionLayer) {
             return "convolution";
         }
-        if (l instanceof BaseOutputLayer) {
-            return "output";
-        }
-        if (l instanceof DenseLayer) {
+        // A Keras import may keep the classifier a DenseLayer (softmax activation) rather than an OutputLayer;
+        // both hold W [in, out] and b, and the activations are compared.
+        if (l instanceof BaseOutputLayer || l instanceof DenseLayer) {
             return "dense";
         }
         return l.getClass().getSimpleName();
