@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -31,12 +32,23 @@ public final class Trainer {
     private final CheckpointStore checkpoints;
     private final EpochLog epochLog;
     private final boolean interactive;
+    private final List<TrainingListener> extraListeners;
 
     public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
+        this(config, checkpoints, epochLog, interactive, List.of());
+    }
+
+    /**
+     * @param extraListeners added to the network for the whole of {@link #train} (after the batch statistics) and
+     *                       removed at its end, e.g. the DL4J UI's {@code StatsListener}
+     */
+    public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive,
+                   List<TrainingListener> extraListeners) {
         this.config = config;
         this.checkpoints = checkpoints;
         this.epochLog = epochLog;
         this.interactive = interactive;
+        this.extraListeners = List.copyOf(extraListeners);
     }
 
     /**
@@ -88,6 +100,9 @@ public final class Trainer {
         }
         BatchStatistics statistics = new BatchStatistics();
         network.model().addListeners(statistics);
+        if (!extraListeners.isEmpty()) {
+            network.model().addListeners(extraListeners.toArray(new TrainingListener[0]));
+        }
         try {
             for (int epoch = startEpoch; epoch < config.epochs() && !stoppedEarly; epoch++) {
                 double rate = scheduler.rateFor(epoch);

@@ -8,6 +8,7 @@ import io.github.dl4jclassics.experiments.run.ExperimentRunner;
 import io.github.dl4jclassics.experiments.run.RunOptions;
 import io.github.dl4jclassics.experiments.run.RunSummary;
 import io.github.dl4jclassics.training.TrainingProgress;
+import io.github.dl4jclassics.training.ui.TrainingUi;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,6 +59,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print result.json instead of the summary.")
     boolean json;
 
+    @Option(names = "--ui", description = "Live charts in DL4J's training UI, on 127.0.0.1 only, while the run trains.")
+    boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", description = "Port of the --ui server (default: 9000).")
+    Integer uiPort;
+
     @Override
     public Integer call() throws Exception {
         Integer totalEpochs = null;
@@ -73,13 +80,21 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         boolean interactive = TrainingProgress.terminalAttached() && !json;
+        if (uiPort != null && !ui) {
+            throw new IllegalArgumentException("--ui-port needs --ui");
+        }
+        if (uiPort != null && (uiPort < 1 || uiPort > 65535)) {
+            throw new IllegalArgumentException("--ui-port must be between 1 and 65535, got " + uiPort);
+        }
+        Integer uiServerPort = ui ? (uiPort != null ? uiPort : TrainingUi.DEFAULT_PORT) : null;
         RunResult result;
         if (resume != null) {
             if (from != null || totalEpochs != null || seed != null || batchSize != null || limitTrain != null || limitTest != null) {
                 throw new IllegalArgumentException("--resume continues a run exactly as it was started: only --data-dir"
                         + " may be given with it");
             }
-            RunOptions options = new RunOptions(dataDir, null, null, null, null, null, null, null, null, interactive);
+            RunOptions options = new RunOptions(dataDir, null, null, null, null, null, null, null, null, interactive,
+                    uiServerPort);
             result = new ExperimentRunner().resume(resume, options);
         } else {
             if (experiment == null) {
@@ -88,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
             ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
             ExperimentManifest manifest = loader.load(experiment);
             RunOptions options = new RunOptions(dataDir, out, totalEpochs, moreEpochs, seed, batchSize,
-                    positive("--limit-train", limitTrain), positive("--limit-test", limitTest), from, interactive);
+                    positive("--limit-train", limitTrain), positive("--limit-test", limitTest), from, interactive,
+                    uiServerPort);
             result = new ExperimentRunner().run(manifest, options);
         }
         System.out.println(json ? io.github.dl4jclassics.common.Json.write(result) : RunSummary.format(result));

@@ -30,6 +30,7 @@ import io.github.dl4jclassics.training.Validator;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.training.checkpoints.TrainingState;
 import io.github.dl4jclassics.training.transfer.TransferLearner;
+import io.github.dl4jclassics.training.ui.TrainingUi;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelRegistry;
@@ -41,7 +42,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +127,7 @@ public final class ExperimentRunner {
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                started, startedAt);
+                options.uiPort(), started, startedAt);
     }
 
     /**
@@ -160,7 +163,7 @@ public final class ExperimentRunner {
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                started, startedAt);
+                options.uiPort(), started, startedAt);
     }
 
     /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
@@ -197,7 +200,25 @@ public final class ExperimentRunner {
 
     private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
                                      ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
-                                     boolean interactive, long started, String startedAt) throws IOException {
+                                     boolean interactive, Integer uiPort, long started, String startedAt)
+            throws IOException {
+        if (uiPort == null) {
+            return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive, List.of(),
+                    started, startedAt);
+        }
+        // Started before training and stopped when the run is over, whatever its outcome; it refuses to start
+        // rather than listen on anything but 127.0.0.1.
+        try (TrainingUi ui = TrainingUi.start(uiPort)) {
+            LOG.info("training UI: {} (this machine only; it stops when the run ends)", ui.url());
+            return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive,
+                    List.of(ui.listener()), started, startedAt);
+        }
+    }
+
+    private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
+                                     ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
+                                     boolean interactive, List<TrainingListener> listeners, long started,
+                                     String startedAt) throws IOException {
         PreparedData data = inputs.data();
         int batchSize = training.batchSize();
         int k = manifest.evaluation().topK();
@@ -207,7 +228,7 @@ public final class ExperimentRunner {
         };
         CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
-        Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive);
+        Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners);
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param limitTrain keep only the first N examples of the training files (before the validation split)
  * @param limitTest  keep only the first N test examples
  * @param from       a finished run folder to continue in a new run folder (its last checkpoint)
+ * @param uiPort     null: no live UI; otherwise the port of DL4J's training UI on 127.0.0.1 (0: any free port)
  */
 public record RunOptions(
         Path dataDir,
@@ -22,10 +23,17 @@ public record RunOptions(
         Integer limitTrain,
         Integer limitTest,
         Path from,
-        boolean interactive) {
+        boolean interactive,
+        Integer uiPort) {
+
+    /** Without the live UI. */
+    public RunOptions(Path dataDir, Path outRoot, Integer epochs, Integer moreEpochs, Long seed, Integer batchSize,
+                      Integer limitTrain, Integer limitTest, Path from, boolean interactive) {
+        this(dataDir, outRoot, epochs, moreEpochs, seed, batchSize, limitTrain, limitTest, from, interactive, null);
+    }
 
     public static RunOptions defaults() {
-        return new RunOptions(null, Path.of("runs"), null, null, null, null, null, null, null, false);
+        return new RunOptions(null, Path.of("runs"), null, null, null, null, null, null, null, false, null);
     }
 
     public Path outRootOrDefault() {
