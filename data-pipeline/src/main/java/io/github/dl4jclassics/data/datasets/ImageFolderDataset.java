@@ -102,8 +102,17 @@ public final class ImageFolderDataset implements DatasetSource {
         if (!allowSingleFolder) {
             return false;
         }
+        // A folder of classes: some sub-folder holds images (so a data directory of other data sets is not one).
         try (var children = Files.list(root)) {
-            return children.anyMatch(Files::isDirectory);
+            return children.filter(Files::isDirectory).anyMatch(ImageFolderDataset::holdsImages);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean holdsImages(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.anyMatch(file -> Files.isRegularFile(file) && ImageFolderReader.isImage(file));
         } catch (IOException e) {
             return false;
         }

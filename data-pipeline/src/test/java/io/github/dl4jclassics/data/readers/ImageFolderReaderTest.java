@@ -147,6 +147,18 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void aDataDirectoryOfOtherDataSetsIsNotAnImageFolder() throws Exception {
+        // e.g. a data directory holding fashion-mnist/ with IDX files: sub-folders, but no images in them.
+        Files.createDirectories(dir.resolve("fashion-mnist"));
+        Files.write(dir.resolve("fashion-mnist/train-images-idx3-ubyte.gz"), new byte[]{1, 2, 3});
+        var source = DatasetRegistry.standard().get("image-folder");
+        assertThat(source.isPresent(DataFiles.of(dir))).isFalse();
+
+        TestData.writeImage(dir.resolve("cats/0.png"), 4, 4, 1, 0, 0, "png");
+        assertThat(source.isPresent(DataFiles.of(dir))).isTrue();
+    }
+
+    @Test
     void singleFolderIsSplitByFractionStably() throws Exception {
         for (int i = 0; i < 10; i++) {
             TestData.writeImage(dir.resolve("cats/" + i + ".png"), 4, 4, i, 0, 0, "png");
