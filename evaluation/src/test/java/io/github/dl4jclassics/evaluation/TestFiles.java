@@ -18,9 +18,9 @@ public final class TestFiles {
         Path run = parent.resolve(name);
         Files.createDirectories(run);
         for (String file : SAMPLE_FILES) {
-            try (InputStream in = TestFiles.class.getResourceAsStream("/runs/lenet5-fashion-mnist-sample/" + file)) {
+            try (InputStream in = TestFiles.class.getResourceAsStream("/sample-run/lenet5-fashion-mnist-sample/" + file)) {
                 if (in == null) {
-                    throw new IOException("test resource runs/lenet5-fashion-mnist-sample/" + file + " is missing");
+                    throw new IOException("test resource sample-run/lenet5-fashion-mnist-sample/" + file + " is missing");
                 }
                 Files.copy(in, run.resolve(file));
             }
