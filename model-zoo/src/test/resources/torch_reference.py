@@ -166,6 +166,8 @@ def build(model_id, c, h, w, classes):
         return CustomLeNet(c, h, w, classes)
     if model_id in ("alexnet", "alexnet-cifar10-128"):
         return AlexNet(c, h, w, classes)
+    if model_id == "alexnet-torchvision":  # note 004's model, torchvision's module paths
+        return torchvision.models.alexnet(weights=None, num_classes=classes)
     if model_id == "alexnet1-cifar100":
         return alexnet1(c, h, w, classes)
     if model_id == "alexnet2-cifar100":

@@ -90,6 +90,8 @@ public final class DataPipeline {
         }
 
         boolean needNormalization = sorted.stream().anyMatch(t -> t instanceof Normalize n && n.needsStatistics());
+        String statisticsMethod = sorted.stream().filter(t -> t instanceof Normalize n && n.needsStatistics())
+                .map(t -> ((Normalize) t).statisticsOrDefault()).findFirst().orElse(Normalize.PER_PIXEL);
         boolean needPca = sorted.stream().anyMatch(t -> t instanceof PcaColour p && p.needsEigen());
         DataStatistics statistics = DataStatistics.NONE;
         if (needNormalization || needPca) {
@@ -97,8 +99,9 @@ public final class DataPipeline {
                 fingerprint = source.fingerprint(files);
             }
             String key = Fingerprints.sha256(source.id() + "|" + fingerprint + "|" + config.labels() + "|limit="
-                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape() + "|stats-v1");
-            statistics = statistics(source.id(), key, train, needNormalization, needPca, options);
+                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape() + "|stats-v1"
+                    + (Normalize.PER_PIXEL.equals(statisticsMethod) ? "" : "|" + statisticsMethod));
+            statistics = statistics(source.id(), key, train, needNormalization, statisticsMethod, needPca, options);
         }
 
         List<BatchTransform> bound = new ArrayList<>();
@@ -146,7 +149,7 @@ public final class DataPipeline {
 
     /** Saved statistics, else cached ones for this key, else computed from {@code train} (and cached). */
     private static DataStatistics statistics(String datasetId, String key, ImageSet train, boolean needNormalization,
-                                             boolean needPca, PrepareOptions options) throws IOException {
+                                             String statisticsMethod, boolean needPca, PrepareOptions options) throws IOException {
         DataStatistics saved = options.saved() == null ? DataStatistics.NONE : options.saved();
         ChannelStatistics normalization = saved.normalization();
         PcaEigen pca = saved.pca();
@@ -170,9 +173,10 @@ public final class DataPipeline {
         }
         boolean computed = false;
         if (needNormalization && normalization == null) {
-            normalization = ChannelStatistics.compute(train);
+            normalization = ChannelStatistics.compute(train, statisticsMethod);
             computed = true;
-            LOG.info("normalization statistics of {} ({} images): mean {} std {}", datasetId, train.size(),
+            LOG.info("normalization statistics ({}) of {} ({} images): mean {} std {}", statisticsMethod, datasetId,
+                    train.size(),
                     Arrays.toString(normalization.mean()), Arrays.toString(normalization.std()));
         }
         if (needPca && pca == null) {

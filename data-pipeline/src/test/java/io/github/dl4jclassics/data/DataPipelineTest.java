@@ -83,6 +83,23 @@ class DataPipelineTest {
     }
 
     @Test
+    void theNormalizeStatisticsOptionChoosesHowTheTrainingSplitIsSummarised() throws Exception {
+        TestData.writeFolder(dir, TestData.cifar10Members(4, 6));
+        DataConfig perPixel = new DataConfig("cifar10", null, null, null, List.of(new Normalize(null, null)));
+        DataConfig note001 = new DataConfig("cifar10", null, null, null,
+                List.of(new Normalize(null, null, Normalize.MEAN_OF_PER_IMAGE_STD)));
+
+        PreparedData a = prepare(perPixel, new InputShape(3, 32, 32), null);
+        PreparedData b = prepare(note001, new InputShape(3, 32, 32), null);
+
+        assertThat(a.statistics().std()).containsExactly(ChannelStatistics.compute(a.train()).std());
+        assertThat(b.statistics().std()).containsExactly(ChannelStatistics.computeMeanOfPerImageStd(b.train()).std());
+        assertThat(b.statistics().std()[0]).isNotEqualTo(a.statistics().std()[0]);
+        // The cache keeps the two apart: a third call with the default method gets the per-pixel numbers again.
+        assertThat(prepare(perPixel, new InputShape(3, 32, 32), null).statistics().std()).containsExactly(a.statistics().std());
+    }
+
+    @Test
     void trainingBatchesAreAugmentedAndEvaluationBatchesAreNot() throws Exception {
         TestData.writeFolder(dir, TestData.cifar10Members(4, 6));
         DataConfig config = new DataConfig("cifar10", null, null, null, RECIPE);

@@ -108,6 +108,12 @@ public final class ModelEvaluation {
         if (manifest.hasNonNull("documented")) {
             documented = Json.mapper().treeToValue(manifest.get("documented"), DocumentedResult.class);
         }
+        List<DocumentedValue> moreChecks = new java.util.ArrayList<>();
+        if (manifest.hasNonNull("checks")) {
+            for (JsonNode check : manifest.get("checks")) {
+                moreChecks.add(Json.mapper().treeToValue(check, DocumentedValue.class));
+            }
+        }
 
         Path normalizationFile = folder.resolve(NORMALIZATION);
         DataStatistics saved = null;
@@ -144,9 +150,11 @@ public final class ModelEvaluation {
         Double measured = RunResult.measuredValue(documented, test, validation);
         Path epochsFile = folder.resolve(EPOCHS);
         List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
+        List<Check> checks = Checks.measure(documented, moreChecks, test, validation);
         RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
-                measured, Verdict.judge(documented, measured), STATUS, null,
-                Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString());
+                measured, Checks.runVerdict(Verdict.judge(documented, measured), checks), STATUS, null,
+                Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString(),
+                checks.isEmpty() ? null : checks);
 
         Files.createDirectories(outDir);
         // The recipe and the training history travel with the evaluation, so its report is complete on its own.

@@ -2,6 +2,7 @@ package io.github.dl4jclassics.evaluation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 
 /**
  * The contents of {@code result.json}: what ran, the metrics of test and validation, the documented result
@@ -9,10 +10,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *
  * @param status   "COMPLETED", or "DIVERGED" / "FAILED" for runs that stopped early (then {@code failure} says why)
  * @param measured the run's value of the documented metric (null when there is none)
+ * @param checks   every documented value (the headline first, then the manifest's {@code checks}: other splits, the
+ *                 source's second metric, per-class accuracies), each measured and judged; null for older runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"experiment", "model", "dataset", "epochs", "test", "validation", "documented", "measured",
-        "verdict", "status", "failure", "seconds", "startedAt", "runDirectory"})
+        "verdict", "checks", "status", "failure", "seconds", "startedAt", "runDirectory"})
 public record RunResult(
         String experiment,
         String model,
@@ -27,7 +30,28 @@ public record RunResult(
         String failure,
         Double seconds,
         String startedAt,
-        String runDirectory) {
+        String runDirectory,
+        List<Check> checks) {
+
+    /** A result without checks (the headline only). */
+    public RunResult(String experiment, String model, String dataset, int epochs, SplitMetrics test,
+                     SplitMetrics validation, DocumentedResult documented, Double measured, Verdict verdict,
+                     String status, String failure, Double seconds, String startedAt, String runDirectory) {
+        this(experiment, model, dataset, epochs, test, validation, documented, measured, verdict, status, failure,
+                seconds, startedAt, runDirectory, null);
+    }
+
+    /** This result with its checks measured (null or empty: no change). */
+    public RunResult withChecks(List<Check> newChecks) {
+        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, verdict,
+                status, failure, seconds, startedAt, runDirectory, newChecks);
+    }
+
+    /** This result with another verdict. */
+    public RunResult withVerdict(Verdict newVerdict) {
+        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
+                status, failure, seconds, startedAt, runDirectory, checks);
+    }
 
     /** The measured value of the documented metric on the documented split, or null. */
     public static Double measuredValue(DocumentedResult documented, SplitMetrics test, SplitMetrics validation) {

@@ -30,7 +30,7 @@ public final class ModelRegistry {
     private static List<ClassicModel> standardModels() {
         List<ClassicModel> all = new ArrayList<>(List.of(
                 new LeNet5(), LeNet5.scene(), new CustomLeNet(),
-                AlexNet.imagenet(), AlexNet.cifar10At128(), AlexNet.cifar100First(), AlexNet.cifar100Second(),
+                AlexNet.imagenet(), AlexNet.torchvision(), AlexNet.cifar10At128(), AlexNet.cifar100First(), AlexNet.cifar100Second(),
                 AlexNet.scene()));
         all.addAll(Vgg.all());
         all.addAll(ResNet.all());

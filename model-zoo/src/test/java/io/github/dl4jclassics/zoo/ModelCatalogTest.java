@@ -20,7 +20,7 @@ class ModelCatalogTest {
 
     @Test
     void registryHoldsEverySeedModel() {
-        assertThat(REGISTRY.ids()).contains("lenet5", "lenet-scene", "custom-lenet-scene", "alexnet",
+        assertThat(REGISTRY.ids()).contains("lenet5", "lenet-scene", "custom-lenet-scene", "alexnet", "alexnet-torchvision",
                 "alexnet-cifar10-128", "alexnet1-cifar100", "alexnet2-cifar100", "alexnet-scene", "vgg11", "vgg11-lrn",
                 "vgg13", "vgg16-c", "vgg16", "vgg19", "vgg11-bn", "vgg13-bn", "vgg16-bn", "vgg19-bn",
                 "vggnet-cifar10-128", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152");
@@ -34,6 +34,8 @@ class ModelCatalogTest {
             "lenet-scene, 64, 6, 338146, 0",
             "custom-lenet-scene, 64, 6, 23122822, 0",
             "alexnet, 227, 1000, 62378344, 0",
+            "alexnet-torchvision, 224, 1000, 61100840, 0",
+            "alexnet-torchvision, 227, 6, 57028422, 0",
             "alexnet-cifar10-128, 128, 10, 24767882, 0",
             "alexnet, 128, 10, 24767882, 0",
             "alexnet1-cifar100, 32, 100, 35757284, 0",

@@ -55,6 +55,7 @@ class ParityTest {
             "vgg11-bn, 3x32x32, 10",
             "vgg11-lrn, 3x32x32, 10",
             "alexnet-cifar10-128, 3x128x128, 10",
+            "alexnet-torchvision, 3x224x224, 10",
     })
     void smallModelsMatchPyTorch(String id, String input, int classes) throws Exception {
         assertParity(id, input, classes);
@@ -66,6 +67,8 @@ class ParityTest {
             "lenet5, 1x28x28, 10",
             "custom-lenet-scene, 3x64x64, 6",
             "alexnet, 3x227x227, 1000",
+            "alexnet-torchvision, 3x224x224, 1000",
+            "alexnet-torchvision, 3x448x448, 1000",
             "alexnet1-cifar100, 3x32x32, 100",
             "vggnet-cifar10-128, 3x128x128, 10",
             "vgg11, 3x224x224, 1000",

@@ -5,7 +5,8 @@ import io.github.dl4jclassics.data.ImageSet;
 
 /**
  * Per-channel mean and standard deviation of pixel values (0..255 scale) over every pixel of a training set,
- * the population standard deviation as torchvision recipes compute it (not the notes' std of per-image means).
+ * the population standard deviation as torchvision recipes compute it ({@link #compute}), or note 001's AlexNet
+ * statistics ({@link #computeMeanOfPerImageStd}).
  */
 public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @JsonProperty(required = true) double[] std) {
 
@@ -52,5 +53,45 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
             std[c] = Math.sqrt(Math.max(sumSquares[c] / count - mean[c] * mean[c], 1e-12));
         }
         return new ChannelStatistics(mean, std);
+    }
+
+    /**
+     * Note 001's AlexNet statistics: per channel, the mean of the per-image means and the MEAN of the per-image
+     * (population, numpy's default) standard deviations. The latter is smaller than the per-pixel std because it
+     * leaves out the spread between images; the note normalizes with it, so its inputs are larger.
+     */
+    public static ChannelStatistics computeMeanOfPerImageStd(ImageSet images) {
+        int channels = images.shape().channels();
+        int plane = images.shape().height() * images.shape().width();
+        double[] sumOfMeans = new double[channels];
+        double[] sumOfStds = new double[channels];
+        byte[] image = new byte[images.shape().size()];
+        for (int n = 0; n < images.size(); n++) {
+            images.copyBytes(n, image, 0);
+            for (int c = 0; c < channels; c++) {
+                long s = 0;
+                long ss = 0;
+                for (int i = c * plane, end = i + plane; i < end; i++) {
+                    int v = image[i] & 0xFF;
+                    s += v;
+                    ss += (long) v * v;
+                }
+                double mean = (double) s / plane;
+                sumOfMeans[c] += mean;
+                sumOfStds[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0.0));
+            }
+        }
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = sumOfMeans[c] / images.size();
+            std[c] = Math.max(sumOfStds[c] / images.size(), 1e-6);
+        }
+        return new ChannelStatistics(mean, std);
+    }
+
+    /** The statistics of {@code images} by the named method of {@link Normalize#statistics()}. */
+    public static ChannelStatistics compute(ImageSet images, String method) {
+        return Normalize.MEAN_OF_PER_IMAGE_STD.equals(method) ? computeMeanOfPerImageStd(images) : compute(images);
     }
 }

@@ -1,17 +1,49 @@
 package io.github.dl4jclassics.data.transforms;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Random;
 
 /**
  * Per-channel {@code (x - mean) / std} on 0..255 pixel values. In a manifest, {@code {"type": "normalize"}}
  * means "statistics of the training split", computed by the pipeline and saved beside the model; explicit
- * {@code mean} and {@code std} arrays (0..255 scale) are used as given.
+ * {@code mean} and {@code std} arrays (0..255 scale: torchvision's 0..1 constants times 255) are used as given.
+ *
+ * @param statistics how the training split's statistics are computed when none are given: {@code per-pixel}
+ *                   (the default, see {@link ChannelStatistics#compute}) or {@code mean-of-per-image-std}
+ *                   (note 001's AlexNet, see {@link ChannelStatistics#computeMeanOfPerImageStd})
  */
-public record Normalize(double[] mean, double[] std) implements BatchTransform {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Normalize(double[] mean, double[] std, String statistics) implements BatchTransform {
+
+    public static final String PER_PIXEL = "per-pixel";
+    public static final String MEAN_OF_PER_IMAGE_STD = "mean-of-per-image-std";
+
+    public Normalize {
+        if (statistics != null && !statistics.equals(PER_PIXEL) && !statistics.equals(MEAN_OF_PER_IMAGE_STD)) {
+            throw new IllegalArgumentException("normalize.statistics '" + statistics + "' is not one of: "
+                    + PER_PIXEL + ", " + MEAN_OF_PER_IMAGE_STD);
+        }
+        if ((mean == null) != (std == null)) {
+            throw new IllegalArgumentException("normalize needs both mean and std, or neither (training-split statistics)");
+        }
+        if (mean != null && statistics != null) {
+            throw new IllegalArgumentException("normalize.statistics applies only without explicit mean and std");
+        }
+    }
+
+    public Normalize(double[] mean, double[] std) {
+        this(mean, std, null);
+    }
 
     public static Normalize of(ChannelStatistics statistics) {
-        return new Normalize(statistics.mean(), statistics.std());
+        return new Normalize(statistics.mean(), statistics.std(), null);
+    }
+
+    /** The statistics method to use for the training split ({@code per-pixel} unless the manifest says otherwise). */
+    @JsonIgnore
+    public String statisticsOrDefault() {
+        return statistics == null ? PER_PIXEL : statistics;
     }
 
     /** True when the statistics still have to be computed from the training split. */

@@ -263,6 +263,37 @@ class TransformsTest {
     }
 
     @Test
+    void meanOfPerImageStdStatisticsAreNote001sAlexNetStatistics() throws Exception {
+        // Two images per channel with very different brightness: the per-image stds are small, the per-pixel std
+        // (which includes the spread between images) is large.
+        InputShape shape = new InputShape(2, 2, 2);
+        byte[] pixels = {
+                10, 20, 30, 40, /* c1 */ 0, 0, 0, 0,
+                (byte) 200, (byte) 210, (byte) 220, (byte) 230, /* c1 */ 8, 8, 8, 8};
+        ImageSet images = new ImageSet(pixels, new int[]{0, 0}, shape, List.of("a"), "two");
+        ChannelStatistics note = ChannelStatistics.computeMeanOfPerImageStd(images);
+        double perImageStd = Math.sqrt((15 * 15 + 5 * 5 + 5 * 5 + 15 * 15) / 4.0); // numpy's np.std of 10,20,30,40
+        assertThat(note.mean()[0]).isCloseTo((25 + 215) / 2.0, within(1e-9));
+        assertThat(note.std()[0]).isCloseTo(perImageStd, within(1e-9));
+        assertThat(note.mean()[1]).isCloseTo(4.0, within(1e-9));
+        assertThat(note.std()[1]).as("constant images: std 0, kept positive").isGreaterThan(0).isLessThan(1e-5);
+        ChannelStatistics perPixel = ChannelStatistics.compute(images);
+        assertThat(perPixel.std()[0]).isGreaterThan(5 * note.std()[0]);
+        assertThat(ChannelStatistics.compute(images, Normalize.MEAN_OF_PER_IMAGE_STD).std()).containsExactly(note.std());
+        assertThat(ChannelStatistics.compute(images, Normalize.PER_PIXEL).std()).containsExactly(perPixel.std());
+
+        ObjectMapper json = new ObjectMapper();
+        BatchTransform parsed = json.readValue("{\"type\": \"normalize\", \"statistics\": \"mean-of-per-image-std\"}",
+                BatchTransform.class);
+        assertThat(((Normalize) parsed).statisticsOrDefault()).isEqualTo(Normalize.MEAN_OF_PER_IMAGE_STD);
+        assertThat(((Normalize) json.readValue("{\"type\": \"normalize\"}", BatchTransform.class)).statisticsOrDefault())
+                .isEqualTo(Normalize.PER_PIXEL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> json.readValue(
+                        "{\"type\": \"normalize\", \"statistics\": \"std-of-means\"}", BatchTransform.class))
+                .hasMessageContaining("normalize.statistics 'std-of-means'").hasMessageContaining("mean-of-per-image-std");
+    }
+
+    @Test
     void manifestTransformsRoundTripThroughJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
         DataConfig config = json.readValue("""

@@ -74,6 +74,52 @@ public final class TrainingCurves {
         return chart;
     }
 
+    /**
+     * Several runs' validation top-1 per epoch, overlaid (as the scene note compares ResNet50/101/152); a run without
+     * validation values is left out, and with none at all there is no chart.
+     *
+     * @param labels one legend entry per run, in the order of {@code runs}
+     */
+    public static Optional<XYChart> validationCurves(List<String> labels, List<List<EpochRecord>> runs) {
+        if (labels.size() != runs.size()) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + runs.size() + " runs");
+        }
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Validation top-1 per epoch")
+                .xAxisTitle("epoch").yAxisTitle("validation top-1 (%)").build();
+        Charts.style(chart.getStyler());
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setMarkerSize(6);
+        int first = Integer.MAX_VALUE;
+        int last = Integer.MIN_VALUE;
+        for (int r = 0; r < runs.size(); r++) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (EpochRecord e : runs.get(r)) {
+                if (Double.isFinite(e.validationTop1())) {
+                    xs.add((double) e.epoch());
+                    ys.add(e.validationTop1() * 100);
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            first = Math.min(first, xs.get(0).intValue());
+            last = Math.max(last, xs.get(xs.size() - 1).intValue());
+            XYSeries added = chart.addSeries(labels.get(r), xs, ys);
+            added.setMarker(SeriesMarkers.CIRCLE);
+            added.setLineWidth(2.2f);
+        }
+        if (first == Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        chart.getStyler().setXAxisMin(first == last ? first - 1.0 : first);
+        chart.getStyler().setXAxisMax(first == last ? last + 1.0 : last);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(100.0);
+        return Optional.of(chart);
+    }
+
     /** Drawn on a log scale when the rate spans more than a factor of 10 (step schedules), else linear. */
     public static Optional<XYChart> learningRate(List<EpochRecord> epochs) {
         double min = Double.POSITIVE_INFINITY;

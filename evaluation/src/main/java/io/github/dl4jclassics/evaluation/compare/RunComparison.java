@@ -1,9 +1,13 @@
 package io.github.dl4jclassics.evaluation.compare;
 
+import io.github.dl4jclassics.common.EpochRecord;
+import io.github.dl4jclassics.evaluation.Check;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
 import io.github.dl4jclassics.evaluation.charts.Charts;
 import io.github.dl4jclassics.evaluation.charts.ComparisonChart;
+import io.github.dl4jclassics.evaluation.charts.TrainingCurves;
+import io.github.dl4jclassics.evaluation.report.CheckTable;
 import io.github.dl4jclassics.evaluation.report.Formats;
 import io.github.dl4jclassics.evaluation.report.RunFolder;
 import io.github.dl4jclassics.common.AtomicFiles;
@@ -18,13 +22,15 @@ import java.util.Set;
 
 /**
  * Several runs side by side: a markdown table of their headline metrics, epochs and time, a per-class accuracy table
- * when the runs share their classes, and bar charts of both.
+ * when the runs share their classes, every documented value with its delta, bar charts of the metrics, and the
+ * validation top-1 curves overlaid.
  */
 public final class RunComparison {
 
     public static final String METRICS_PNG = "comparison.png";
     public static final String PER_CLASS_PNG = "comparison-per-class.png";
     public static final String MARKDOWN = "comparison.md";
+    public static final String VALIDATION_CURVES_PNG = "validation-curves.png";
     /** Beyond this many classes a per-class bar chart is unreadable (CIFAR-100): only the table is written. */
     public static final int MAX_CHART_CLASSES = 20;
 
@@ -115,6 +121,57 @@ public final class RunComparison {
         } else if (runs.size() > 1) {
             md.append("\nNo per-class table: the runs do not share the same test classes.\n");
         }
+        md.append(documentedValues());
+        return md.toString();
+    }
+
+    /**
+     * Each run's documented values beside the measured ones (result.json's checks): the overall ones, then the
+     * per-class deltas as a class × run table of "measured (delta)". Empty when no run has checks.
+     */
+    String documentedValues() {
+        StringBuilder md = new StringBuilder();
+        boolean any = runs.stream().anyMatch(r -> r.result().checks() != null && !r.result().checks().isEmpty());
+        if (!any) {
+            return "";
+        }
+        md.append("\nDocumented values (measured, and the delta to the documented value in points):\n\n");
+        for (int i = 0; i < runs.size(); i++) {
+            List<Check> checks = runs.get(i).result().checks();
+            if (checks == null || checks.isEmpty()) {
+                continue;
+            }
+            md.append("**").append(Formats.markdownCell(labels.get(i))).append("**\n\n").append(CheckTable.markdown(checks))
+                    .append('\n');
+        }
+        // Per-class deltas side by side, for the classes that several runs document.
+        Map<String, Map<Integer, Check>> byClass = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<Check> checks = runs.get(i).result().checks();
+            if (checks != null) {
+                for (Check c : checks) {
+                    if (c.perClass()) {
+                        byClass.computeIfAbsent(c.split() + " " + c.className(), k -> new LinkedHashMap<>()).put(i, c);
+                    }
+                }
+            }
+        }
+        if (!byClass.isEmpty() && runs.size() > 1) {
+            md.append("Per-class accuracy: measured (delta to documented):\n\n| class |");
+            for (String label : labels) {
+                md.append(' ').append(Formats.markdownCell(label)).append(" |");
+            }
+            md.append("\n|---|").append("---:|".repeat(labels.size())).append('\n');
+            for (Map.Entry<String, Map<Integer, Check>> row : byClass.entrySet()) {
+                md.append("| ").append(Formats.markdownCell(row.getKey())).append(" |");
+                for (int i = 0; i < runs.size(); i++) {
+                    Check c = row.getValue().get(i);
+                    md.append(' ').append(c == null ? "–" : Formats.percent(c.measured()) + " (" + CheckTable.delta(c) + ")")
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+        }
         return md.toString();
     }
 
@@ -143,9 +200,8 @@ public final class RunComparison {
      */
     public List<Path> write(Path directory) throws IOException {
         List<Path> written = new ArrayList<>();
+        java.nio.file.Files.createDirectories(directory);
         Path md = directory.resolve(MARKDOWN);
-        AtomicFiles.writeString(md, markdown());
-        written.add(md);
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("test top-1", values(r -> r.test() == null ? Double.NaN : r.test().top1()));
         series.put("test top-5", values(r -> r.test() == null ? Double.NaN : r.test().top5()));
@@ -158,6 +214,13 @@ public final class RunComparison {
         if (!series.isEmpty()) {
             Path png = directory.resolve(METRICS_PNG);
             Charts.writePng(ComparisonChart.bars("Runs compared", "run", labels, series), png);
+            written.add(png);
+        }
+        List<List<EpochRecord>> epochs = runs.stream().map(RunFolder::epochs).toList();
+        java.util.Optional<org.knowm.xchart.XYChart> curves = TrainingCurves.validationCurves(labels, epochs);
+        if (curves.isPresent()) {
+            Path png = directory.resolve(VALIDATION_CURVES_PNG);
+            Charts.writePng(curves.get(), png);
             written.add(png);
         }
         List<String> classes = sharedClasses();
@@ -175,6 +238,12 @@ public final class RunComparison {
             Charts.writePng(ComparisonChart.bars("Per-class test accuracy", "class", classes, perClass), png);
             written.add(png);
         }
+        StringBuilder text = new StringBuilder(markdown()).append('\n');
+        for (Path png : written) {
+            text.append("![").append(png.getFileName()).append("](").append(png.getFileName()).append(")\n");
+        }
+        AtomicFiles.writeString(md, text.toString());
+        written.add(0, md);
         return written;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.evaluation.DocumentedResult;
+import io.github.dl4jclassics.evaluation.DocumentedValue;
 import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.training.transfer.TransferConfig;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.List;
  * @param name        the experiment id; must equal the file name without ".json"
  * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
  * @param transfer    start from pretrained weights and fine-tune (null: train from scratch)
- * @param documented  the regression target; null or a null value for none
+ * @param documented  the regression target (the headline); null or a null value for none
+ * @param checks      further documented values (other splits, a second metric, per-class accuracies); may be empty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentManifest(
@@ -28,24 +30,33 @@ public record ExperimentManifest(
         @JsonProperty(required = true) TrainingConfig training,
         TransferConfig transfer,
         EvaluationConfig evaluation,
-        DocumentedResult documented) {
+        DocumentedResult documented,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DocumentedValue> checks) {
 
     public ExperimentManifest {
         tags = tags == null ? List.of() : List.copyOf(tags);
+        checks = checks == null ? List.of() : List.copyOf(checks);
         if (evaluation == null) {
             evaluation = new EvaluationConfig(5);
         }
     }
 
+    /** A manifest with no further documented values. */
+    public ExperimentManifest(String name, String description, List<String> tags, SourceInfo source, ModelSection model,
+                              DataConfig data, TrainingConfig training, TransferConfig transfer,
+                              EvaluationConfig evaluation, DocumentedResult documented) {
+        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null);
+    }
+
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, checks);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, checks);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, checks);
     }
 }

@@ -153,6 +153,12 @@ public final class ManifestLoader {
             throw new ManifestException(at(origin, composed, "data.dataset") + ": field 'data.dataset': unknown data set id '"
                     + manifest.data().dataset() + "'; allowed: " + String.join(", ", datasets.ids()));
         }
+        for (int i = 0; i < manifest.checks().size(); i++) {
+            if ("validation".equals(manifest.checks().get(i).split()) && manifest.data().split() == null) {
+                throw new ManifestException(at(origin, composed, "checks") + ": field 'checks[" + i
+                        + "].split' is validation but the data has no validation split: add 'data.split'");
+            }
+        }
         if (manifest.training().earlyStopping() != null && manifest.data().split() == null) {
             throw new ManifestException(where + ": field 'training.earlyStopping' needs a validation split: add 'data.split'");
         }

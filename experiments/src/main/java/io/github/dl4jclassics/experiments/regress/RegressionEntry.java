@@ -1,6 +1,8 @@
 package io.github.dl4jclassics.experiments.regress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.dl4jclassics.evaluation.Check;
+import java.util.List;
 
 /**
  * One experiment of a regression run.
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param errorKind    for ERROR: "missing-data", "out-of-memory", "invalid-manifest" or "exception"
  * @param delta        measured minus documented (negative: below the documented value)
  * @param runDirectory the run folder (null when no run started)
+ * @param checks       every documented value of the run, measured (result.json's checks); null when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegressionEntry(
@@ -28,7 +31,16 @@ public record RegressionEntry(
         String errorKind,
         String message,
         double seconds,
-        String runDirectory) {
+        String runDirectory,
+        List<Check> checks) {
+
+    /** An entry without checks (the run did not start, or documents the headline only). */
+    public RegressionEntry(String name, String model, String dataset, String metric, String split, Double documented,
+                           Double tolerance, Double measured, Double delta, String verdict, String status,
+                           String errorKind, String message, double seconds, String runDirectory) {
+        this(name, model, dataset, metric, split, documented, tolerance, measured, delta, verdict, status, errorKind,
+                message, seconds, runDirectory, null);
+    }
 
     public static final String PASS = "PASS";
     public static final String FAIL = "FAIL";

@@ -11,11 +11,14 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
+import io.github.dl4jclassics.evaluation.Check;
+import io.github.dl4jclassics.evaluation.Checks;
 import io.github.dl4jclassics.evaluation.ConfusionMatrixCsv;
 import io.github.dl4jclassics.evaluation.Evaluator;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
 import io.github.dl4jclassics.evaluation.Verdict;
+import io.github.dl4jclassics.evaluation.charts.ImageGrid;
 import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
 import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
@@ -193,6 +196,11 @@ public final class ExperimentRunner {
             throw new IllegalArgumentException("model.classes is " + manifest.model().classes() + " but data set '"
                     + source.id() + "' has " + data.classNames().size() + " classes");
         }
+        List<String> unknown = Checks.unknownClasses(manifest.checks(), data.classNames());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("checks[].class " + unknown + " of manifest '" + manifest.name()
+                    + "' are not classes of data set '" + source.id() + "', which has " + data.classNames());
+        }
         ModelSpec spec = new ModelSpec(manifest.model().classes(), manifest.model().input(), manifest.training().seed(),
                 manifest.model().init());
         return new Inputs(model, spec, source, data);
@@ -228,6 +236,8 @@ public final class ExperimentRunner {
         };
         CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
+        writePicture(run, ImageGrid.BATCH_PREVIEW_PNG,
+                file -> RunPictures.writeBatchPreview(data, training.seed(), file));
         Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners);
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
@@ -240,7 +250,7 @@ public final class ExperimentRunner {
             RunResult failed = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(),
                     epochLog.records().size(), null, null, manifest.documented(), null,
                     Verdict.judge(manifest.documented(), null), "DIVERGED", e.getMessage(), seconds(started), startedAt,
-                    run.path().toString());
+                    run.path().toString(), nullIfEmpty(Checks.measure(manifest.documented(), manifest.checks(), null, null)));
             Json.writeFile(run.file(RunDirectory.RESULT), failed);
             writeReport(run);
             return failed;
@@ -249,17 +259,35 @@ public final class ExperimentRunner {
         // The trained model, then its metrics on test (and validation), then the human-facing files.
         ClassifierNetwork trained = outcome.network();
         AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> trained.save(tmp.toFile(), false));
+        writePicture(run, ImageGrid.CONV1_FILTERS_PNG, file -> RunPictures.writeConv1Filters(trained,
+                "First-layer filters of " + manifest.name() + " after " + outcome.epochsRun() + " epochs", file));
         SplitMetrics test = Evaluator.evaluate(trained, data.evalIterator(data.test(), batchSize), data.classNames(), k);
         SplitMetrics validation = data.validation() == null ? null
                 : Evaluator.evaluate(trained, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
         Double measured = RunResult.measuredValue(manifest.documented(), test, validation);
+        // Every documented value, measured; the headline decides the verdict, another overall value can fail it.
+        List<Check> checks = Checks.measure(manifest.documented(), manifest.checks(), test, validation);
         RunResult result = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(), outcome.epochsRun(),
-                test, validation, manifest.documented(), measured, Verdict.judge(manifest.documented(), measured),
-                "COMPLETED", null, seconds(started), startedAt, run.path().toString());
+                test, validation, manifest.documented(), measured,
+                Checks.runVerdict(Verdict.judge(manifest.documented(), measured), checks),
+                "COMPLETED", null, seconds(started), startedAt, run.path().toString(), nullIfEmpty(checks));
         Json.writeFile(run.file(RunDirectory.RESULT), result);
         ConfusionMatrixCsv.writeAll(run.path(), result);
         writeReport(run);
         return result;
+    }
+
+    private interface Picture {
+        Object draw(Path file) throws IOException;
+    }
+
+    /** A picture of the run folder; like the report, a failure to draw it must not lose the run. */
+    private static void writePicture(RunDirectory run, String name, Picture picture) {
+        try {
+            picture.draw(run.file(name));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not draw {} of {}: {}", name, run.path(), e.getMessage());
+        }
     }
 
     /** Charts and report.html/report.md; a failure here must not lose the run's results. */
@@ -269,6 +297,10 @@ public final class ExperimentRunner {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the report of {}: {}", run.path(), e.getMessage());
         }
+    }
+
+    private static List<Check> nullIfEmpty(List<Check> checks) {
+        return checks.isEmpty() ? null : checks;
     }
 
     private static double seconds(long startedNanos) {

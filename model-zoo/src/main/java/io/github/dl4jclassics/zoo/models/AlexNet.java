@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -26,7 +27,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class AlexNet extends BaseClassicModel {
 
-    private enum Variant { IMAGENET, CIFAR100_1, CIFAR100_2, SCENE }
+    private enum Variant { IMAGENET, TORCHVISION, CIFAR100_1, CIFAR100_2, SCENE }
 
     private final Variant variant;
 
@@ -47,6 +48,45 @@ public final class AlexNet extends BaseClassicModel {
                         + " weight_init() compares layer objects with classes and, as written, changes nothing)."
                         + " Any input of at least 67x67 works; 128x128 gives the 1,024-wide flatten of alexnet-cifar10-128.",
                 "Krizhevsky et al. 2012; seeds 002, 004 (code), 001", new InputShape(3, 227, 227), 1000, Variant.IMAGENET);
+    }
+
+    /**
+     * torchvision's {@code alexnet()} (the "one weird trick" form that note 004 fine-tunes), with the same module paths,
+     * so torchvision's ImageNet {@code state_dict} loads through the {@code .npz} path.
+     */
+    public static AlexNet torchvision() {
+        return new AlexNet("alexnet-torchvision",
+                "torchvision's AlexNet (note 004 fine-tunes it from ImageNet weights): features = conv 64@11 s4 p2"
+                        + " ReLU, max-pool 3/2, conv 192@5 p2 ReLU, max-pool 3/2, conv 384@3 p1 ReLU, conv 256@3 p1"
+                        + " ReLU, conv 256@3 p1 ReLU, max-pool 3/2; adaptive average pool to 6x6; classifier ="
+                        + " dropout, dense 9216->4096 ReLU, dropout, dense 4096 ReLU, dense classes (classifier.6, the"
+                        + " layer note 004 replaces). No LRN. Layer names are torchvision's module paths. The adaptive"
+                        + " pool is the identity when the features are 6x6 (inputs 224 to 238) and an exact k x k"
+                        + " average pool when they are 6k x 6k; other sizes are refused. PyTorch default initialisation.",
+                "torchvision.models.alexnet (Krizhevsky 2014, 'One weird trick'); seed 004", new InputShape(3, 224, 224),
+                1000, Variant.TORCHVISION);
+    }
+
+    /** The side of torchvision AlexNet's feature map for an input side (before the adaptive pool). */
+    static int torchvisionFeatureSide(int side) {
+        int x = (side + 2 * 2 - 11) / 4 + 1; // conv 11 s4 p2
+        x = (x - 3) / 2 + 1;                  // max-pool 3/2
+        x = (x - 3) / 2 + 1;                  // conv 5 p2 keeps the size; max-pool 3/2
+        return (x - 3) / 2 + 1;               // 3x3 p1 convs keep it; max-pool 3/2
+    }
+
+    @Override
+    public int smallestSquareInput(int channels) {
+        if (variant != Variant.TORCHVISION) {
+            return super.smallestSquareInput(channels);
+        }
+        // Valid sides are not one interval (6x6 or 6k x 6k features): the smallest is the first with 6x6 features.
+        for (int side = 1; side < 1024; side++) {
+            if (torchvisionFeatureSide(side) == 6) {
+                return side;
+            }
+        }
+        throw new IllegalStateException("no input side gives 6x6 features");
     }
 
     public static AlexNet cifar10At128() {
@@ -90,7 +130,7 @@ public final class AlexNet extends BaseClassicModel {
 
     @Override
     public boolean torchModuleNames() {
-        return variant == Variant.IMAGENET;
+        return variant == Variant.IMAGENET || variant == Variant.TORCHVISION;
     }
 
     @Override
@@ -118,6 +158,30 @@ public final class AlexNet extends BaseClassicModel {
                     .layer(dense("classifier.1", 4096, Activation.RELU, 0.5).biasInit(one).build())
                     .layer(dense("classifier.4", 4096, Activation.RELU, 0.5).biasInit(one).build())
                     .layer(output("classifier.6", classes, 1).build());
+            case TORCHVISION -> {
+                list.layer(conv("features.0", 64, 11, 4, 2, Activation.RELU))
+                        .layer(maxPool("features.2", 3, 2))
+                        .layer(conv("features.3", 192, 5, 1, 2, Activation.RELU))
+                        .layer(maxPool("features.5", 3, 2))
+                        .layer(conv("features.6", 384, 3, 1, 1, Activation.RELU))
+                        .layer(conv("features.8", 256, 3, 1, 1, Activation.RELU))
+                        .layer(conv("features.10", 256, 3, 1, 1, Activation.RELU))
+                        .layer(maxPool("features.12", 3, 2));
+                int h = torchvisionFeatureSide(spec.input().height());
+                int w = torchvisionFeatureSide(spec.input().width());
+                if (h < 6 || w < 6 || h % 6 != 0 || w % 6 != 0) {
+                    throw new IllegalArgumentException("model 'alexnet-torchvision' needs an input whose feature map is"
+                            + " 6x6 or a multiple of it (AdaptiveAvgPool2d((6, 6)) is exact only then), e.g. 3x224x224;"
+                            + " input " + spec.input() + " gives " + h + "x" + w);
+                }
+                if (h != 6 || w != 6) {
+                    list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).name("avgpool")
+                            .kernelSize(h / 6, w / 6).stride(h / 6, w / 6).build());
+                }
+                list.layer(dense("classifier.1", 4096, Activation.RELU, 0.5).build())
+                        .layer(dense("classifier.4", 4096, Activation.RELU, 0.5).build())
+                        .layer(output("classifier.6", classes, 1).build());
+            }
             case CIFAR100_1 -> list
                     .layer(conv("conv1", 96, 7, 3, 1, Activation.TANH))
                     .layer(conv("conv2", 256, 4, 1, 0, Activation.TANH))
