@@ -33,8 +33,8 @@ class RunComparisonTest {
 
         List<Path> written = comparison.write(tmp);
         assertThat(written).extracting(p -> p.getFileName().toString())
-                .containsExactly("comparison.md", "comparison.png", "comparison-per-class.png");
-        for (Path png : written.subList(1, 3)) {
+                .containsExactly("comparison.md", "comparison.png", "validation-curves.png", "comparison-per-class.png");
+        for (Path png : written.subList(1, 4)) {
             assertThat(ImageIO.read(png.toFile())).isNotNull();
             assertThat(Files.size(png)).isGreaterThan(10_000);
         }
@@ -49,7 +49,40 @@ class RunComparisonTest {
         assertThat(comparison.sharedClasses()).isNull();
         assertThat(comparison.markdown()).contains("do not share the same test classes").doesNotContain("| Shirt |");
         assertThat(comparison.write(tmp)).extracting(p -> p.getFileName().toString())
-                .containsExactly("comparison.md", "comparison.png");
+                .containsExactly("comparison.md", "comparison.png", "validation-curves.png");
+        assertThat(Files.readString(tmp.resolve("comparison.md"))).contains("![validation-curves.png](validation-curves.png)");
+    }
+
+    @Test
+    void documentedValuesAndPerClassDeltasAreShownPerRun() throws Exception {
+        Path a = TestFiles.sampleRun(tmp, "a");
+        Path b = TestFiles.sampleRun(tmp, "b");
+        Path noEpochs = TestFiles.sampleRun(tmp, "c");
+        Files.delete(noEpochs.resolve("epochs.csv"));
+        for (Path run : List.of(a, b)) {
+            com.fasterxml.jackson.databind.node.ObjectNode result = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    io.github.dl4jclassics.common.Json.mapper().readTree(run.resolve("result.json").toFile());
+            double shirt = result.get("test").get("perClassAccuracy").get(6).asDouble();
+            double top1 = result.get("test").get("top1").asDouble();
+            List<io.github.dl4jclassics.evaluation.Check> checks = List.of(
+                    new io.github.dl4jclassics.evaluation.Check("top1", "test", null, 0.70, 0.03, top1,
+                            io.github.dl4jclassics.evaluation.Verdict.PASS),
+                    new io.github.dl4jclassics.evaluation.Check("top1", "test", "Shirt", 0.30, 0.05, shirt,
+                            io.github.dl4jclassics.evaluation.Verdict.FAIL));
+            result.set("checks", io.github.dl4jclassics.common.Json.mapper().valueToTree(checks));
+            io.github.dl4jclassics.common.Json.writeFile(run.resolve("result.json"), result);
+        }
+        RunComparison comparison = RunComparison.of(List.of(a, b, noEpochs));
+        String md = comparison.markdown();
+        // 9.28 % measured for Shirt against 30 % documented: -20.72 points.
+        assertThat(md).contains("Documented values", "| top1 | test | Shirt | 30.00% | 5.00% | 9.28% | -20.72 pt | FAIL |",
+                "| top1 | test | overall | 70.00% | 3.00% | 73.60% | +3.60 pt | PASS |",
+                "| test Shirt | 9.28% (-20.72 pt) | 9.28% (-20.72 pt) | – |");
+        List<Path> written = comparison.write(tmp.resolve("out"));
+        Path curves = tmp.resolve("out").resolve(RunComparison.VALIDATION_CURVES_PNG);
+        assertThat(written).contains(curves);
+        java.awt.image.BufferedImage image = ImageIO.read(curves.toFile());
+        assertThat(image.getWidth()).isGreaterThan(500);
     }
 
     @Test

@@ -67,6 +67,37 @@ class RunReportTest {
     }
 
     @Test
+    void checksAndPicturesOfTheRunFolderAppearInBothReports() throws IOException {
+        Path run = TestFiles.sampleRun(tmp, "sample");
+        String result = Files.readString(run.resolve("result.json"));
+        Files.writeString(run.resolve("result.json"), result.replaceFirst("\\{", """
+                {"checks": [{"metric": "top1", "split": "test", "documented": 0.70, "tolerance": 0.03, "measured": 0.736, "verdict": "PASS"},
+                            {"metric": "top1", "split": "test", "class": "Shirt", "documented": 0.30, "tolerance": 0.05, "measured": 0.0928, "verdict": "FAIL"}],
+                """));
+        io.github.dl4jclassics.evaluation.charts.ImageGrid.write(
+                io.github.dl4jclassics.evaluation.charts.ImageGrid.images(new float[3 * 8 * 8], 1, 3, 8, 8, List.of("x"), "p"),
+                run.resolve("batch-preview.png"));
+        io.github.dl4jclassics.evaluation.charts.ImageGrid.write(
+                io.github.dl4jclassics.evaluation.charts.ImageGrid.conv1Filters(new float[4 * 3 * 5 * 5], 4, 5, 5, "f"),
+                run.resolve("conv1-filters.png"));
+
+        RunReport.write(run);
+
+        String md = Files.readString(run.resolve("report.md"));
+        assertThat(md).contains("Every documented value", "| top1 | test | Shirt | 30.00% | 5.00% | 9.28% | -20.72 pt | FAIL |",
+                "| top1 | test | overall | 70.00% | 3.00% | 73.60% | +3.60 pt | PASS |", "1 of 2 documented values missed: Shirt",
+                "(batch-preview.png)", "(conv1-filters.png)");
+        String html = Files.readString(run.resolve("report.html"));
+        assertThat(html).contains("Every documented value", "Pictures");
+        Matcher images = Pattern.compile("src=\"data:image/png;base64,").matcher(html);
+        int count = 0;
+        while (images.find()) {
+            count++;
+        }
+        assertThat(count).as("5 charts + 2 pictures inlined").isEqualTo(7);
+    }
+
+    @Test
     void markdownLinksThePngsBesideIt() throws IOException {
         Path run = TestFiles.sampleRun(tmp, "sample");
         RunReport.write(run);
