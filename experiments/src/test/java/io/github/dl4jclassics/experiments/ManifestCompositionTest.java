@@ -10,7 +10,8 @@ import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
 import io.github.dl4jclassics.experiments.manifest.ManifestException;
 import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.training.schedules.MultiStepSchedule;
-import io.github.dl4jclassics.training.schedules.ReduceOnPlateauSchedule;
+import io.github.dl4jclassics.training.schedules.ConstantSchedule;
+import io.github.dl4jclassics.data.transforms.Normalize;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,13 +62,71 @@ class ManifestCompositionTest {
     }
 
     @Test
+    void note001ManifestsRunTheRecipesAsTheNoteRanThem() {
+        // AlexNet: all 50,000 images, no early stopping, constant 1e-3 (scheduler.step() is never called), and the
+        // note's statistics (mean of per-image means, mean of per-image stds).
+        ExperimentManifest alexnet = loader.load("alexnet-cifar10");
+        assertThat(alexnet.data().split()).isNull();
+        assertThat(alexnet.training().earlyStopping()).isNull();
+        assertThat(alexnet.training().schedule()).isInstanceOf(ConstantSchedule.class);
+        assertThat(alexnet.training().optimizer().learningRate()).isEqualTo(1e-3);
+        assertThat(alexnet.data().transforms()).filteredOn(Normalize.class::isInstance).singleElement()
+                .satisfies(t -> assertThat(((Normalize) t).statisticsOrDefault()).isEqualTo(Normalize.MEAN_OF_PER_IMAGE_STD));
+        assertThat(alexnet.source().documented()).contains("0.813").contains("bug");
+        assertThat(alexnet.checks()).as("the buggy test loss is never checked").isEmpty();
+
+        // VGG: the note's fixed 0..1 constants, times 255 for this project's 0..255 pixels; no plateau schedule.
+        ExperimentManifest vgg = loader.load("vgg16-cifar10");
+        Normalize normalize = (Normalize) vgg.data().transforms().stream().filter(Normalize.class::isInstance)
+                .findFirst().orElseThrow();
+        double[] noteMean = {0.49139965, 0.48215845, 0.4465309};
+        double[] noteStd = {0.060528398, 0.061124973, 0.06764512};
+        for (int c = 0; c < 3; c++) {
+            assertThat(normalize.mean()[c]).isCloseTo(noteMean[c] * 255, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(normalize.std()[c]).isCloseTo(noteStd[c] * 255, org.assertj.core.api.Assertions.within(1e-6));
+        }
+        assertThat(vgg.training().schedule()).isInstanceOf(ConstantSchedule.class);
+        assertThat(vgg.training().earlyStopping().patience()).isEqualTo(5);
+        assertThat(vgg.data().split().validationCount()).isEqualTo(10_000);
+    }
+
+    @Test
+    void everyDocumentedNumberOfTheNotesIsAManifestCheck() {
+        List<String> scene = List.of("lenet-scene", "custom-lenet-scene", "alexnet-scene", "resnet18-scene",
+                "resnet18-mixup-scene", "resnet18-transfer-scene", "resnet50-transfer-mixup-scene",
+                "resnet101-transfer-mixup-scene", "resnet152-transfer-mixup-scene");
+        for (String name : scene) {
+            ExperimentManifest m = loader.load(name);
+            assertThat(m.checks()).as(name).hasSize(6);
+            assertThat(m.checks()).extracting(io.github.dl4jclassics.evaluation.DocumentedValue::className)
+                    .containsExactly("buildings", "forest", "glacier", "mountain", "sea", "street");
+            // The note's "overall average accuracy" is the sample-weighted one (top-1), not the mean of the classes.
+            double mean = m.checks().stream().mapToDouble(io.github.dl4jclassics.evaluation.DocumentedValue::value)
+                    .average().orElseThrow();
+            assertThat(m.documented().metric()).isEqualTo("top1");
+            assertThat(Math.abs(mean - m.documented().value())).as(name).isLessThan(0.006).isGreaterThan(0.0);
+        }
+        assertThat(loader.load("lenet-scene").checks().get(1).value()).isEqualTo(0.9667);
+        ExperimentManifest alexnet1 = loader.load("alexnet1-cifar100");
+        assertThat(alexnet1.documented().value()).isEqualTo(0.49);
+        assertThat(alexnet1.checks()).singleElement().satisfies(c -> {
+            assertThat(c.split()).isEqualTo("validation");
+            assertThat(c.metric()).isEqualTo("top5");
+            assertThat(c.value()).isEqualTo(0.53);
+        });
+        assertThat(loader.load("alexnet-imagenet").checks()).singleElement()
+                .satisfies(c -> assertThat(c.value()).isEqualTo(0.83));
+        assertThat(loader.load("vgg16-imagenet").checks()).singleElement()
+                .satisfies(c -> assertThat(c.value()).isEqualTo(0.912));
+    }
+
+    @Test
     void partsMergeKeyByKeyAndTheManifestWins() {
         ExperimentManifest alexnet = loader.load("alexnet-cifar10");
-        // The schedule part says factor 0.1 and patience 5; the manifest overrides the factor only.
-        ReduceOnPlateauSchedule schedule = (ReduceOnPlateauSchedule) alexnet.training().schedule();
-        assertThat(schedule.factor()).isEqualTo(0.2);
-        assertThat(schedule.patience()).isEqualTo(5);
+        // The schedule part gives optimizer, batch and schedule; the manifest adds the epochs to the same object.
+        assertThat(alexnet.training().schedule()).isInstanceOf(ConstantSchedule.class);
         assertThat(alexnet.training().optimizer().weightDecay()).isEqualTo(1e-4);
+        assertThat(alexnet.training().batchSize()).isEqualTo(64);
         assertThat(alexnet.training().epochs()).isEqualTo(20);
         assertThat(alexnet.training().seed()).isEqualTo(42);
         assertThat(alexnet.model().input().toString()).isEqualTo("3x128x128");

@@ -40,6 +40,26 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void furtherDocumentedValuesAreParsedAndValidated() {
+        String withChecks = VALID.replace("\"source\": \"s\" }", """
+                "source": "s" },
+                  "checks": [{"metric": "top5", "split": "test", "value": 0.99},
+                             {"metric": "top1", "split": "test", "class": "Shirt", "value": 0.6, "tolerance": 0.05}]""");
+        ExperimentManifest manifest = loader.parse(withChecks, "x.json", "x");
+        assertThat(manifest.checks()).hasSize(2);
+        assertThat(manifest.checks().get(1).className()).isEqualTo("Shirt");
+        assertThat(loader.parse(VALID, "x.json", "x").checks()).isEmpty();
+
+        assertThatThrownBy(() -> loader.parse(withChecks.replace("\"split\": \"test\", \"value\": 0.99",
+                "\"split\": \"validation\", \"value\": 0.99"), "v.json", "x"))
+                .hasMessageContaining("v.json").hasMessageContaining("checks[0].split").hasMessageContaining("data.split");
+        assertThatThrownBy(() -> loader.parse(withChecks.replace("\"class\": \"Shirt\"", "\"klass\": \"Shirt\""),
+                "k.json", "x")).hasMessageContaining("klass");
+        assertThatThrownBy(() -> loader.parse(withChecks.replace("\"value\": 0.6", "\"value\": 60"), "p.json", "x"))
+                .hasMessageContaining("fraction");
+    }
+
+    @Test
     void unknownModelIdNamesFileFieldAndValidIds() {
         String text = VALID.replace("\"lenet5\"", "\"lenet6\"");
         assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))
