@@ -117,6 +117,21 @@ class SmokeRunsTest {
         if (manifest.documented() != null && manifest.documented().value() != null) {
             assertThat(result.measured()).as(name + " measured").isNotNull();
         }
+        // Every documented value is measured (the headline first), and the pictures decode.
+        int documented = (manifest.documented() != null && manifest.documented().value() != null ? 1 : 0)
+                + manifest.checks().size();
+        if (documented == 0) {
+            assertThat(result.checks()).as(name + " checks").isNull();
+        } else {
+            assertThat(result.checks()).as(name + " checks").hasSize(documented);
+            assertThat(result.checks()).allSatisfy(c -> assertThat(c.measured()).as(name + " " + c).isNotNull());
+        }
+        assertThat(javax.imageio.ImageIO.read(run.resolve("batch-preview.png").toFile())).as(name + " preview").isNotNull();
+        if (smoke.model().input().channels() == 3) {
+            assertThat(javax.imageio.ImageIO.read(run.resolve("conv1-filters.png").toFile())).as(name + " filters").isNotNull();
+        } else {
+            assertThat(run.resolve("conv1-filters.png")).as(name + ": first layer over 1 channel").doesNotExist();
+        }
         TIMINGS.put(name, String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f s |", name, smoke.model().input(),
                 result.test().count(), smoke.training().batchSize(), (System.nanoTime() - started) / 1e9));
     }

@@ -132,15 +132,22 @@ public final class ImageGrid {
         Charts.writePng(image, file);
     }
 
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+
     private static BufferedImage canvas(int width, int height, String title) {
-        int fullW = Math.max(width + 2 * MARGIN, 320);
+        // Wide enough for the grid and for the whole title.
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = probe.createGraphics();
+        int titleWidth = title == null ? 0 : measure.getFontMetrics(TITLE_FONT).stringWidth(title);
+        measure.dispose();
+        int fullW = Math.max(Math.max(width, titleWidth) + 2 * MARGIN, 320);
         BufferedImage image = new BufferedImage(fullW, height + 2 * MARGIN + TITLE_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(BACKGROUND);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.setFont(TITLE_FONT);
         g.drawString(title == null ? "" : title, MARGIN, MARGIN + 16);
         g.dispose();
         return image;

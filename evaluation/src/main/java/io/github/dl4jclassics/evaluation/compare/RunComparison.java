@@ -239,6 +239,10 @@ public final class RunComparison {
             written.add(png);
         }
         StringBuilder text = new StringBuilder(markdown()).append('\n');
+        if (curves.isEmpty()) {
+            text.append("No ").append(VALIDATION_CURVES_PNG).append(": no run has validation values per epoch (no "
+                    + "validation split).\n\n");
+        }
         for (Path png : written) {
             text.append("![").append(png.getFileName()).append("](").append(png.getFileName()).append(")\n");
         }
