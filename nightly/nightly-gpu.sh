@@ -6,7 +6,8 @@
 #
 # Environment (all optional):
 #   DATA_DIR      data sets root (default ~/.dl4j-classics/data): fashion-mnist/, cifar10/, cifar100/, scene/
-#   WEIGHTS_DIR   pretrained weights (default ./weights): resnet{18,50,101,152}-imagenet.npz
+#   WEIGHTS_DIR   pretrained weights (default ./weights): resnet{18,50,101,152}-imagenet.npz; python3 with torch is
+#                 needed only when some are missing (to export them)
 #   OUT_DIR       reports and run folders (default regression/nightly-YYYYMMDD)
 #   TAG           manifest tag to run (default nightly)
 #   HEAP          JVM heap (default 16g); OFFHEAP: ND4J off-heap limit (default 20G); see docs/REGRESSION.md
@@ -53,15 +54,35 @@ done
 # Which experiments find their data (the last column of `list`):
 java "${JAVA_OPTS[@]}" -jar "$JAR" list --data-dir "$DATA_DIR" | sed -n '/^Experiments:/,/^$/p'
 
-# 4. Pretrained weights for the transfer manifests (torchvision ImageNet weights, exported to .npz).
-mkdir -p "$WEIGHTS_DIR"
+# 4. Pretrained weights for the transfer manifests (torchvision ImageNet weights, exported to .npz). Python with
+#    torch and torchvision is needed only to export weights that are missing; copy the .npz files from a machine that
+#    has them to avoid it (the manifests read weights/NAME-imagenet.npz).
+missing=()
 for m in resnet18 resnet50 resnet101 resnet152; do
-  if [ ! -f "$WEIGHTS_DIR/$m-imagenet.npz" ]; then
-    python3 model-zoo/scripts/export_pytorch_weights.py --torchvision "$m" "$WEIGHTS_DIR/$m-imagenet.npz" \
-      || echo "warning: no $m weights; its manifests will be reported as ERROR (missing-file)" >&2
-  fi
+  [ -f "$WEIGHTS_DIR/$m-imagenet.npz" ] || missing+=("$m")
 done
-[ "$WEIGHTS_DIR" = weights ] || ln -sfn "$WEIGHTS_DIR" weights
+if [ ${#missing[@]} -gt 0 ]; then
+  if python3 -c 'import torch, torchvision' 2>/dev/null; then
+    mkdir -p "$WEIGHTS_DIR"
+    for m in "${missing[@]}"; do
+      python3 model-zoo/scripts/export_pytorch_weights.py --torchvision "$m" "$WEIGHTS_DIR/$m-imagenet.npz" \
+        || echo "warning: could not export $m weights; its manifests will be reported as ERROR (missing-file)" >&2
+    done
+  else
+    echo "warning: no transfer weights for ${missing[*]} in $WEIGHTS_DIR, and no python3 with torch and torchvision" \
+         "to export them; their manifests will be reported as ERROR (missing-file). Export them elsewhere with" \
+         "model-zoo/scripts/export_pytorch_weights.py --torchvision NAME $WEIGHTS_DIR/NAME-imagenet.npz and copy them here." >&2
+  fi
+fi
+# The manifests read ./weights: point it at WEIGHTS_DIR, but never touch a real weights/ folder (ln into an existing
+# directory would create weights/weights).
+if [ -d "$WEIGHTS_DIR" ] && [ "$(realpath "$WEIGHTS_DIR")" != "$(realpath -m weights)" ]; then
+  if [ -e weights ] && [ ! -L weights ]; then
+    echo "warning: ./weights exists and is not a link; the manifests read it, not WEIGHTS_DIR=$WEIGHTS_DIR" >&2
+  else
+    ln -sfn "$(realpath "$WEIGHTS_DIR")" weights
+  fi
+fi
 
 # 5. The regression run. No --epochs/--limit: the documented values assume the manifests' full recipes.
 set +e
