@@ -10,6 +10,8 @@
 #                 needed only when some are missing (to export them)
 #   OUT_DIR       reports and run folders (default regression/nightly-YYYYMMDD)
 #   TAG           manifest tag to run (default nightly)
+#   PROFILES      Maven profiles (default cuda; cuda,cuda-redist bundles CUDA 11.6 + cuDNN 8.3, so that the machine
+#                 needs only the NVIDIA driver; see the README's GPU section)
 #   HEAP          JVM heap (default 16g); OFFHEAP: ND4J off-heap limit (default 20G); see docs/REGRESSION.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,7 @@ DATA_DIR=${DATA_DIR:-$HOME/.dl4j-classics/data}
 WEIGHTS_DIR=${WEIGHTS_DIR:-weights}
 OUT_DIR=${OUT_DIR:-regression/nightly-$(date +%Y%m%d)}
 TAG=${TAG:-nightly}
+PROFILES=${PROFILES:-cuda}
 HEAP=${HEAP:-16g}
 OFFHEAP=${OFFHEAP:-20G}
 mkdir -p "$OUT_DIR"
@@ -28,7 +31,7 @@ echo "== $(date -Is) nightly regression, tag $TAG, data $DATA_DIR, out $OUT_DIR"
 # 1. Build with the CUDA backend. The javacpp platform must match (linux-x86_64), and -Pcuda adds
 #    nd4j-cuda-11.6 plus its linux-x86_64-cudnn classifier (cuDNN helpers).
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
-mvn -B -ntp -q -Pcuda -Djavacpp.platform=linux-x86_64 -DskipTests package -pl experiments -am
+mvn -B -ntp -q -P"$PROFILES" -Djavacpp.platform=linux-x86_64 -DskipTests package -pl experiments -am
 JAR=experiments/target/dl4j-classics.jar
 
 JAVA_OPTS=(-Xmx"$HEAP" -Dorg.bytedeco.javacpp.maxbytes="$OFFHEAP" -Dorg.bytedeco.javacpp.maxphysicalbytes="$OFFHEAP"
