@@ -7,6 +7,7 @@ import java.util.Properties;
 import org.nd4j.linalg.api.environment.Nd4jEnvironment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -95,7 +96,8 @@ public final class GpuCheck {
         INDArray weights = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 3, 1, 1); // [kH, kW, in, out]
         INDArray output;
         try {
-            output = Nd4j.cnn().conv2d(input, weights, Conv2DConfig.builder().kH(3).kW(3).isSameMode(false).build());
+            output = Nd4j.cnn().conv2d(input, weights, Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1)
+                    .paddingMode(PaddingMode.VALID).dataFormat("NCHW").build());
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("a 3x3 convolution on the " + backendName() + " backend failed: " + e, e);
         }
