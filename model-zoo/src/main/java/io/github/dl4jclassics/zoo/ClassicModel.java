@@ -42,10 +42,11 @@ public interface ClassicModel {
     }
 
     /**
-     * Builds and initialises the network, with the project's native layers (LRN on libnd4j's op, convolutions that
-     * reuse their forward output) in place of DL4J's: the same function and parameters, faster (docs/PERFORMANCE.md).
+     * Builds and initialises the network for this backend: on the CPU with the project's native layers (LRN on
+     * libnd4j's op, convolutions that reuse their forward output) in place of DL4J's, the same function and
+     * parameters, faster (docs/PERFORMANCE.md); on CUDA with DL4J's own layers (cuDNN).
      */
     default ClassifierNetwork create(ModelSpec spec) {
-        return ClassifierNetwork.fromConfiguration(io.github.dl4jclassics.zoo.layers.NativeLayers.apply(configuration(spec)));
+        return ClassifierNetwork.fromConfiguration(io.github.dl4jclassics.zoo.layers.NativeLayers.forBackend(configuration(spec)));
     }
 }

@@ -1,11 +1,16 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -15,6 +20,10 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * One handle for a classifier that is either a {@link MultiLayerNetwork} or a single-input, single-output
  * {@link ComputationGraph}, so training and evaluation need not care which.
+ *
+ * <p>What is saved names only DL4J's classes ({@link #save}); what runs may use the project's CPU layers
+ * ({@link #load} swaps them in on the CPU backend, {@link ClassicModel#create} builds with them): a model this class
+ * writes opens with {@code ModelSerializer} in an application without this project's jar.
  */
 public final class ClassifierNetwork {
 
@@ -39,23 +48,43 @@ public final class ClassifierNetwork {
         return new ClassifierNetwork(null, network);
     }
 
-    /** Initialises a network from a {@link MultiLayerConfiguration} or {@link ComputationGraphConfiguration}. */
+    /**
+     * Initialises a network from (a copy of) a {@link MultiLayerConfiguration} or {@link ComputationGraphConfiguration},
+     * its layers as given. The zoo's initialisers are first said in DL4J's terms ({@link Dl4jWeightInit#express}); the
+     * layers initialised with PyTorch's default then get PyTorch's random biases too, from the configuration's seed.
+     */
     public static ClassifierNetwork fromConfiguration(Object configuration) {
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            MultiLayerNetwork network = new MultiLayerNetwork(conf);
-            network.init();
-            return of(network);
+        Object copy = copy(configuration);
+        List<Dl4jWeightInit.BiasDraw> biases = Dl4jWeightInit.express(copy);
+        ClassifierNetwork network;
+        if (copy instanceof MultiLayerConfiguration conf) {
+            MultiLayerNetwork multiLayer = new MultiLayerNetwork(conf);
+            multiLayer.init();
+            network = of(multiLayer);
+        } else {
+            ComputationGraph graph = new ComputationGraph((ComputationGraphConfiguration) copy);
+            graph.init();
+            network = of(graph);
         }
-        if (configuration instanceof ComputationGraphConfiguration conf) {
-            ComputationGraph network = new ComputationGraph(conf);
-            network.init();
-            return of(network);
-        }
-        throw new IllegalArgumentException("not a network configuration: " + configuration);
+        Dl4jWeightInit.drawBiases(network.model(), biases, Dl4jWeightInit.seed(copy));
+        return network;
     }
 
-    /** Loads a {@code ModelSerializer} zip, whichever kind of network it holds. */
+    /**
+     * Loads a {@code ModelSerializer} zip, whichever kind of network it holds, for training or evaluation on this
+     * backend: on the CPU with the project's native layers in place of DL4J's ({@link NativeLayers#forBackend}),
+     * the parameters (and updater state) exactly as saved.
+     */
     public static ClassifierNetwork load(File file, boolean loadUpdater) throws IOException {
+        ClassifierNetwork saved = restore(file, loadUpdater);
+        if (!NativeLayers.onThisBackend()) {
+            return saved;
+        }
+        return saved.withConfiguration(NativeLayers.apply(saved.configuration()), loadUpdater);
+    }
+
+    /** Loads a {@code ModelSerializer} zip as it was saved (DL4J's own layers), whichever kind of network it holds. */
+    public static ClassifierNetwork restore(File file, boolean loadUpdater) throws IOException {
         if (!file.isFile()) {
             throw new IOException("model file not found: " + file);
         }
@@ -141,7 +170,75 @@ public final class ClassifierNetwork {
         }
     }
 
+    /** The network's configuration: a {@link MultiLayerConfiguration} or a {@link ComputationGraphConfiguration}. */
+    public Object configuration() {
+        return multiLayer != null ? multiLayer.getLayerWiseConfigurations() : graph.getConfiguration();
+    }
+
+    /**
+     * Saves the network with {@code ModelSerializer}, naming DL4J's classes only where possible: DL4J's own layers in
+     * place of the native ones ({@link NativeLayers#stock}), the zoo's initialisers in DL4J's terms. Without the
+     * updater (a deliverable model) the updaters are DL4J's too ({@link SavedUpdater}); with it (a checkpoint for
+     * {@code --resume}) they stay what training uses, state included, so a resumed run continues bit for bit.
+     * The saved parameters are this network's, unchanged.
+     */
     public void save(File file, boolean saveUpdater) throws IOException {
-        ModelSerializer.writeModel(model(), file, saveUpdater);
+        Object portable = NativeLayers.stock(configuration());
+        Dl4jWeightInit.express(portable);
+        if (!saveUpdater) {
+            dl4jUpdaters(portable);
+        }
+        ModelSerializer.writeModel(withConfiguration(portable, saveUpdater).model(), file, saveUpdater);
+    }
+
+    /**
+     * A network with {@code configuration} (the same layers and parameters in the same order) holding this network's
+     * parameters, and with {@code withUpdaterState} a copy of its updater state.
+     */
+    private ClassifierNetwork withConfiguration(Object configuration, boolean withUpdaterState) {
+        ClassifierNetwork copy;
+        if (configuration instanceof MultiLayerConfiguration conf) {
+            MultiLayerNetwork network = new MultiLayerNetwork(conf);
+            network.init(multiLayer().params(), false);
+            if (withUpdaterState && multiLayer.getUpdater(false) != null
+                    && multiLayer.getUpdater(false).getStateViewArray() != null) {
+                network.getUpdater().setStateViewArray(network, multiLayer.getUpdater().getStateViewArray(), false);
+            }
+            copy = of(network);
+        } else {
+            ComputationGraph network = new ComputationGraph((ComputationGraphConfiguration) configuration);
+            network.init(graph().params(), false);
+            if (withUpdaterState && graph.getUpdater(false) != null
+                    && graph.getUpdater(false).getStateViewArray() != null) {
+                network.getUpdater().setStateViewArray(graph.getUpdater().getStateViewArray());
+            }
+            copy = of(network);
+        }
+        return copy;
+    }
+
+    /** Replaces the project's updaters ({@link SavedUpdater}) by their DL4J equivalents, in place. */
+    private static void dl4jUpdaters(Object configuration) {
+        for (Layer entry : Dl4jWeightInit.layers(configuration).values()) {
+            Layer layer = entry instanceof FrozenLayer frozen ? frozen.getLayer() : entry;
+            if (layer instanceof BaseLayer base) {
+                if (base.getIUpdater() instanceof SavedUpdater custom) {
+                    base.setIUpdater(custom.dl4jEquivalent());
+                }
+                if (base.getBiasUpdater() instanceof SavedUpdater custom) {
+                    base.setBiasUpdater(custom.dl4jEquivalent());
+                }
+            }
+        }
+    }
+
+    private static Object copy(Object configuration) {
+        if (configuration instanceof MultiLayerConfiguration conf) {
+            return conf.clone();
+        }
+        if (configuration instanceof ComputationGraphConfiguration conf) {
+            return NativeLayers.cloneWithCounts(conf);
+        }
+        throw new IllegalArgumentException("not a network configuration: " + configuration);
     }
 }

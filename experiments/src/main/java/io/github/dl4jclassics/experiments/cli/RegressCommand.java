@@ -2,6 +2,7 @@ package io.github.dl4jclassics.experiments.cli;
 
 import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.experiments.regress.BackendInfo;
+import io.github.dl4jclassics.experiments.regress.GpuCheck;
 import io.github.dl4jclassics.experiments.regress.RegressionReport;
 import io.github.dl4jclassics.experiments.regress.RegressionRunner;
 import io.github.dl4jclassics.experiments.run.ExperimentRunner;
@@ -65,6 +66,10 @@ final class RegressCommand implements Callable<Integer> {
         System.out.println(backend.summary());
         if (gpu) {
             backend.requireCuda();
+        }
+        if (gpu || checkBackend || backend.cuda()) {
+            // GPU name and compute capability, the supported range, and one convolution: fails here, not mid-night.
+            GpuCheck.verify(backend.cuda()).forEach(System.out::println);
         }
         if (checkBackend) {
             System.out.println(backend.environment());

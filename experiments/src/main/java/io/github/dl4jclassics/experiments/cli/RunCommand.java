@@ -87,6 +87,10 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ui-port must be between 1 and 65535, got " + uiPort);
         }
         Integer uiServerPort = ui ? (uiPort != null ? uiPort : TrainingUi.DEFAULT_PORT) : null;
+        if (io.github.dl4jclassics.experiments.regress.BackendInfo.current().cuda()) {
+            // A GPU the CUDA build cannot serve fails here with the supported range, not with a native crash mid-run.
+            io.github.dl4jclassics.experiments.regress.GpuCheck.verify(true).forEach(System.err::println);
+        }
         RunResult result;
         if (resume != null) {
             if (from != null || totalEpochs != null || seed != null || batchSize != null || limitTrain != null || limitTest != null) {

@@ -176,7 +176,7 @@ public final class ExperimentRunner {
             ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
             return TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
         }
-        Object configuration = NativeLayers.apply(inputs.model().configuration(inputs.spec()));
+        Object configuration = NativeLayers.forBackend(inputs.model().configuration(inputs.spec()));
         Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
         return ClassifierNetwork.fromConfiguration(configuration);
     }

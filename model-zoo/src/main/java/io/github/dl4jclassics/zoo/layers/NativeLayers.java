@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.common.FastPath;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -8,6 +9,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
@@ -19,10 +21,107 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * {@link FastConvolution}). Parameters, their order and initialisation are unchanged, so the
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
+ *
+ * <p>The native layers are a CPU run-time matter only: {@link #forBackend} swaps them in when a network is built or
+ * loaded on the CPU backend (on CUDA, DL4J's own layers with their cuDNN helpers run), and {@link #stock} turns them
+ * back into DL4J's layers for everything that is saved, so a saved model opens in plain DL4J.
  */
 public final class NativeLayers {
 
+    private static final String FAST_CONVOLUTION = FastConvolution.class.getName();
+    private static final String NATIVE_LRN = NativeLocalResponseNormalization.class.getName();
+
     private NativeLayers() {
+    }
+
+    /** Whether the native layers are used at run time: on ND4J's CPU backend only. */
+    public static boolean onThisBackend() {
+        return "CPU".equalsIgnoreCase(FastPath.status().backend());
+    }
+
+    /**
+     * The configuration to run on this backend: {@link #apply} (native layers) on the CPU, {@link #stock} (DL4J's
+     * own layers, which use cuDNN) on any other backend.
+     */
+    public static Object forBackend(Object configuration) {
+        return onThisBackend() ? apply(configuration) : stock(configuration);
+    }
+
+    /**
+     * A copy of {@code configuration} with DL4J's own layers in place of the native ones (also inside wrappers such
+     * as FrozenLayer): {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, and
+     * {@link NativeLocalResponseNormalization} DL4J's {@link LocalResponseNormalization} with the same n, k, alpha,
+     * beta and data format. Their fields are DL4J's own, so each such layer is copied through DL4J's JSON form with
+     * the class name replaced; the other layers are cloned as they are (not through JSON: DL4J 1.0.0-M2.1's
+     * {@code ComputationGraphConfiguration.fromJson} turns batch norm's {@code useLogStd=false} into true).
+     * Parameters are unaffected (the layers have the same ones).
+     */
+    public static Object stock(Object configuration) {
+        if (configuration instanceof MultiLayerConfiguration conf) {
+            MultiLayerConfiguration copy = conf.clone();
+            for (NeuralNetConfiguration layer : copy.getConfs()) {
+                layer.setLayer(stockLayer(layer.getLayer()));
+            }
+            return copy;
+        }
+        if (configuration instanceof ComputationGraphConfiguration conf) {
+            ComputationGraphConfiguration copy = cloneWithCounts(conf);
+            for (GraphVertex vertex : copy.getVertices().values()) {
+                if (vertex instanceof LayerVertex layerVertex) {
+                    layerVertex.getLayerConf().setLayer(stockLayer(layerVertex.getLayerConf().getLayer()));
+                }
+            }
+            return copy;
+        }
+        throw new IllegalArgumentException("not a network configuration: " + configuration);
+    }
+
+    /**
+     * {@code conf.clone()} with its iteration and epoch counts, which DL4J 1.0.0-M2.1's clone resets to 0 for a graph
+     * (Adam's bias correction and the schedules of a resumed run depend on them).
+     */
+    public static ComputationGraphConfiguration cloneWithCounts(ComputationGraphConfiguration conf) {
+        ComputationGraphConfiguration copy = conf.clone();
+        copy.setIterationCount(conf.getIterationCount());
+        copy.setEpochCount(conf.getEpochCount());
+        return copy;
+    }
+
+    private static Layer stockLayer(Layer layer) {
+        if (layer == null) {
+            return null;
+        }
+        ObjectMapper mapper = NeuralNetConfiguration.mapper();
+        ObjectNode json = mapper.valueToTree(layer);
+        if (!namesNativeLayers(json.toString())) {
+            return layer;
+        }
+        toStock(json);
+        try {
+            return mapper.treeToValue(json, Layer.class);
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot copy layer " + layer.getLayerName() + " as DL4J's own layer", e);
+        }
+    }
+
+    /** Whether {@code json} (a network configuration) names one of the native layers. */
+    public static boolean namesNativeLayers(String json) {
+        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN);
+    }
+
+    private static void toStock(JsonNode node) {
+        if (node instanceof ObjectNode object && object.has("@class")) {
+            String type = object.get("@class").asText();
+            if (type.equals(FAST_CONVOLUTION)) {
+                object.put("@class", ConvolutionLayer.class.getName());
+                object.remove("inputGradient");
+            } else if (type.equals(NATIVE_LRN)) {
+                object.put("@class", LocalResponseNormalization.class.getName());
+            }
+        }
+        for (JsonNode child : node) {
+            toStock(child);
+        }
     }
 
     /** A copy of {@code configuration} (a MultiLayer- or ComputationGraphConfiguration) with native layers. */
@@ -40,7 +139,7 @@ public final class NativeLayers {
             return copy;
         }
         if (configuration instanceof ComputationGraphConfiguration conf) {
-            ComputationGraphConfiguration copy = conf.clone();
+            ComputationGraphConfiguration copy = cloneWithCounts(conf);
             for (GraphVertex vertex : copy.getVertices().values()) {
                 if (vertex instanceof LayerVertex layerVertex) {
                     replace(layerVertex.getLayerConf());

@@ -66,7 +66,7 @@ public final class ModelBenchmark {
                 : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
         Object configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
-                nativeLayers ? NativeLayers.apply(configuration) : configuration);
+                nativeLayers ? NativeLayers.forBackend(configuration) : configuration);
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
 

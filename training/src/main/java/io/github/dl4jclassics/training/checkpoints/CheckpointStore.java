@@ -17,6 +17,10 @@ import java.util.stream.Stream;
  * Epoch checkpoints of a run under {@code checkpoints/}: {@code epoch-NNNN/} folders (model with updater
  * state, plus {@code state.json}), {@code best/}, and {@code last.json} naming the newest complete one.
  *
+ * <p>{@code best/} holds a deliverable model (no updater state, DL4J's classes only: see
+ * {@link ClassifierNetwork#save}); the epoch folders hold what a bit-identical {@code --resume} needs, the updater
+ * and its state included.
+ *
  * <p>Each folder is written under a temporary name and renamed into place, and {@code last.json} is replaced
  * atomically after that, so a crash at any moment leaves the previous checkpoint complete and named.
  */
@@ -48,10 +52,10 @@ public final class CheckpointStore {
     public Path save(ClassifierNetwork network, TrainingState state, boolean isBest) throws IOException {
         String name = String.format("epoch-%04d", state.epochsCompleted());
         Path target = directory.resolve(name);
-        writeFolder(target, network, state);
+        writeFolder(target, network, state, true);
         AtomicFiles.writeString(directory.resolve(LAST_POINTER), Json.write(new LastPointer(name)));
         if (isBest) {
-            writeFolder(directory.resolve(BEST), network, state);
+            writeFolder(directory.resolve(BEST), network, state, false);
         }
         prune(name);
         return target;
@@ -71,15 +75,9 @@ public final class CheckpointStore {
         if (best.isPresent() && readState(best.get()).epochsCompleted() == state.bestEpoch()) {
             return;
         }
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempDirectory(directory, "." + BEST + "-");
-        try {
-            Files.copy(last.get().resolve(MODEL_FILE), temporary.resolve(MODEL_FILE));
-            Files.copy(last.get().resolve(STATE_FILE), temporary.resolve(STATE_FILE));
-            replaceFolder(temporary, directory.resolve(BEST));
-        } finally {
-            deleteTree(temporary);
-        }
+        // Saved again rather than copied: best/ holds the deliverable form of the model, without the updater.
+        writeFolder(directory.resolve(BEST), ClassifierNetwork.restore(last.get().resolve(MODEL_FILE).toFile(), false),
+                state, false);
     }
 
     /** Deletes folders and files a killed process left half-written (their names start with a dot). */
@@ -132,11 +130,12 @@ public final class CheckpointStore {
         return ClassifierNetwork.load(checkpoint.resolve(MODEL_FILE).toFile(), withUpdater);
     }
 
-    private void writeFolder(Path target, ClassifierNetwork network, TrainingState state) throws IOException {
+    private void writeFolder(Path target, ClassifierNetwork network, TrainingState state, boolean withUpdater)
+            throws IOException {
         Files.createDirectories(directory);
         Path temporary = Files.createTempDirectory(directory, "." + target.getFileName() + "-");
         try {
-            network.save(temporary.resolve(MODEL_FILE).toFile(), true);
+            network.save(temporary.resolve(MODEL_FILE).toFile(), withUpdater);
             Files.writeString(temporary.resolve(STATE_FILE), Json.write(state));
             replaceFolder(temporary, target);
         } finally {

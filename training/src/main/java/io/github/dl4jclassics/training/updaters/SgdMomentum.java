@@ -1,10 +1,12 @@
 package io.github.dl4jclassics.training.updaters;
 
+import io.github.dl4jclassics.zoo.SavedUpdater;
 import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -17,9 +19,11 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *   heavy ball: step = lr * buf            Nesterov: step = lr * (g + momentum * buf)
  * </pre>
  * {@code g} already holds L2 regularisation (DL4J adds it before the updater, as PyTorch's weight_decay does).
- * Serialised in the model's JSON by DL4J's shaded Jackson (class name in {@code @class}, fields below).
+ * Serialised in the model's JSON by DL4J's shaded Jackson (class name in {@code @class}, fields below) in the
+ * checkpoints that {@code --resume} continues from; a deliverable model names DL4J's {@link Nesterovs} instead
+ * ({@link #dl4jEquivalent}).
  */
-public final class SgdMomentum implements IUpdater {
+public final class SgdMomentum implements IUpdater, SavedUpdater {
 
     @JsonProperty("learningRate")
     private double learningRate;
@@ -45,6 +49,17 @@ public final class SgdMomentum implements IUpdater {
 
     public boolean nesterov() {
         return nesterov;
+    }
+
+    /**
+     * DL4J's {@link Nesterovs} with the same learning rate and momentum, saved in a deliverable model in this
+     * updater's place. For {@code nesterov = true} it is the same update at a constant learning rate (its velocity is
+     * {@code -lr * buf}); PyTorch's heavy-ball momentum has no DL4J counterpart, and Nesterov momentum is the nearest
+     * one DL4J has, so fine-tuning the saved model in plain DL4J trains with momentum as the recipe did.
+     */
+    @Override
+    public IUpdater dl4jEquivalent() {
+        return new Nesterovs(learningRate, momentum);
     }
 
     @Override

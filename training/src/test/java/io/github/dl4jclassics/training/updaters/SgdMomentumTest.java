@@ -76,6 +76,25 @@ class SgdMomentumTest {
         return network;
     }
 
+    @Test
+    void deliverableModelNamesDl4jsNesterovsAndTheCheckpointKeepsTheBuffer(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork network = tinyNetwork();
+        network.fit(batch());
+        File deliverable = dir.resolve("model.zip").toFile();
+        io.github.dl4jclassics.zoo.ClassifierNetwork.of(network).save(deliverable, false);
+        MultiLayerNetwork plain = ModelSerializer.restoreMultiLayerNetwork(deliverable, false);
+        assertThat(plain.getLayerWiseConfigurations().toJson()).doesNotContain("io.github.dl4jclassics");
+        assertThat(((BaseLayer) plain.getLayer(0).conf().getLayer()).getIUpdater())
+                .isEqualTo(new org.nd4j.linalg.learning.config.Nesterovs(0.1, 0.9));
+        assertThat(plain.params()).isEqualTo(network.params());
+
+        File checkpoint = dir.resolve("checkpoint.zip").toFile();
+        io.github.dl4jclassics.zoo.ClassifierNetwork.of(network).save(checkpoint, true);
+        MultiLayerNetwork resumed = io.github.dl4jclassics.zoo.ClassifierNetwork.load(checkpoint, true).multiLayer();
+        assertThat(((BaseLayer) resumed.getLayer(0).conf().getLayer()).getIUpdater()).isEqualTo(new SgdMomentum(0.1, 0.9, true));
+        assertThat(resumed.getUpdater().getStateViewArray()).isEqualTo(network.getUpdater().getStateViewArray());
+    }
+
     private static DataSet batch() {
         return new DataSet(Nd4j.createFromArray(new float[][]{{1, 2, 3}, {-1, 0, 2}}),
                 Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}}));
