@@ -1,6 +1,5 @@
 package io.github.dl4jclassics.common;
 
-import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -122,13 +121,14 @@ public final class FastPath {
      * The number of native threads to use for a network doing {@code macsPerImage} multiply-accumulates per image:
      * <ul>
      *   <li>{@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set;</li>
-     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet-sized networks: too little work per operation to pay for a
-     *       second OpenMP thread);</li>
-     *   <li>one when other processes already keep the cores busy (system load average above cores - 1): OpenMP
-     *       threads busy-wait for each other, and a descheduled one stalls every parallel region; measured 5-10x
-     *       slower than one thread on this project's shared 2-core machine;</li>
+     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet- and AlexNet2-sized networks: too little work per operation to
+     *       pay for a second OpenMP thread);</li>
      *   <li>else every core.</li>
      * </ul>
+     * The choice depends on the model alone, never on what other processes are doing (issue 11: the same model on
+     * the same machine gets the same setting every time). On a machine shared with other busy processes, OpenMP
+     * threads that busy-wait for a descheduled partner can make several threads slower than one: set
+     * {@code OMP_WAIT_POLICY=passive} or {@value #THREADS_PROPERTY}{@code =1} there (docs/PERFORMANCE.md).
      */
     public static int threadsFor(long macsPerImage) {
         Integer fixed = Integer.getInteger(THREADS_PROPERTY);
@@ -140,11 +140,7 @@ public final class FastPath {
             return Math.max(1, Integer.parseInt(omp));
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        if (cores == 1 || macsPerImage < SMALL_MODEL_MACS) {
-            return 1;
-        }
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return load > cores - 1 ? 1 : cores;
+        return macsPerImage < SMALL_MODEL_MACS ? 1 : cores;
     }
 
     /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */

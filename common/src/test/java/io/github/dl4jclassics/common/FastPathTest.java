@@ -48,6 +48,14 @@ class FastPathTest {
     }
 
     @Test
+    void largeNetworksGetEveryCoreWhateverTheLoad() {
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS))
+                    .isEqualTo(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Test
     void setThreadsChangesNd4jsThreadCount() {
         int before = FastPath.status().threads();
         try {

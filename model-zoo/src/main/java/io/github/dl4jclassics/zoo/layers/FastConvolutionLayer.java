@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
-import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -15,8 +14,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J 1.0.0-M2.1's convolution layer without its second forward convolution per training step.
@@ -30,16 +27,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * convolving again. Anything else (other activations, no helper, a helper that failed over, a different input)
  * takes DL4J's path unchanged.
  *
+ * <p>On that path a stride-1, undilated NCHW convolution can also compute its gradients without libnd4j's
+ * {@code conv2d_bp} ({@link ConvolutionGradients}: transposed and forward convolutions, which oneDNN runs with direct
+ * kernels instead of the Winograd kernels it picks for {@code conv2d_bp} on AVX-512 machines, up to 20x slower on small
+ * images). Each layer measures both during its first backward passes and keeps the faster ({@link BackwardChoice}).
+ *
  * <p>When the configuration says no input gradient is needed ({@link FastConvolution#isInputGradient()}, the first
- * layer), a stride-1, undilated, NCHW convolution computes only its parameter gradients: the weight gradient as one
- * forward convolution of the input (batch and channel axes swapped) with the output gradient as kernel, the bias
- * gradient as a sum. For the 3-channel first layers of the zoo this is 2-3x cheaper than oneDNN's full backward pass,
- * most of whose time goes into the input gradient that training throws away.
+ * layer), such a convolution computes only its parameter gradients, always directly: for the 3-channel first layers of
+ * the zoo this is 2-3x cheaper than oneDNN's full backward pass, most of whose time goes into the input gradient that
+ * training throws away.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
     private INDArray lastOutput;
     private INDArray lastInput;
+    private final BackwardChoice backwardChoice = new BackwardChoice();
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -70,59 +72,68 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (!weightsOnly()) {
+        if (!directPossible()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
+        FastConvolution c = (FastConvolution) layerConf();
+        if (!c.isInputGradient()) {
+            return directBackprop(epsilon, false, workspaceMgr);
+        }
+        boolean direct = backwardChoice.nextIsDirect();
+        long start = System.nanoTime();
+        Pair<Gradient, INDArray> result = direct ? directBackprop(epsilon, true, workspaceMgr)
+                : super.backpropGradient(epsilon, workspaceMgr);
+        backwardChoice.record(direct, System.nanoTime() - start);
+        return result;
+    }
+
+    /** Gradients through {@link ConvolutionGradients}; the input gradient only when asked for. */
+    private Pair<Gradient, INDArray> directBackprop(INDArray epsilon, boolean withInputGradient,
+            LayerWorkspaceMgr workspaceMgr) {
         INDArray output = lastOutput;
         lastOutput = null;
         lastInput = null;
-        INDArray x = input;
+        INDArray x = input.castTo(dataType);
+        // a = f(z) stands for z (see reusable()); DL4J's helper path differentiates the activation the same way.
         INDArray delta = layerConf().getActivationFn().backprop(output, epsilon.castTo(dataType)).getFirst();
-        long n = x.size(0);
-        long inChannels = x.size(1);
-        long outChannels = delta.size(1);
         int[] kernel = layerConf().getKernelSize();
         int[] pad = layerConf().getPadding();
-
-        // dL/dW[o, i, kh, kw] = sum over n, y, x of delta[n, o, y, x] * xpad[n, i, y + kh, x + kw]: a convolution of
-        // x with images i and channels n by the kernel delta with outputs o and channels n.
-        INDArray xT = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[]{inChannels, n, x.size(2), x.size(3)}, 'c');
-        xT.assign(x.permute(1, 0, 2, 3));
-        INDArray deltaT = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[]{outChannels, n, delta.size(2), delta.size(3)}, 'c');
-        deltaT.assign(delta.permute(1, 0, 2, 3));
-        INDArray gradT = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[]{inChannels, outChannels, kernel[0], kernel[1]}, 'c');
-        Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                .addInputs(xT, deltaT)
-                .addOutputs(gradT)
-                .addIntegerArguments((int) delta.size(2), (int) delta.size(3), 1, 1, pad[0], pad[1], 1, 1,
-                        0, 0, 1) // not same-mode, NCHW, kernel as [out, in, kH, kW]
-                .build());
-
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        ConvolutionGradients.parameterGradients(x, delta, kernel, pad, weightGrad, biasGrad, workspaceMgr);
+        INDArray gradIn = null;
+        if (withInputGradient) {
+            gradIn = ConvolutionGradients.inputGradient(delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
+                    x.shape(), kernel, pad, workspaceMgr);
+            gradIn = backpropDropOutIfPresent(gradIn);
+        }
         Gradient gradient = new DefaultGradient();
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            delta.sum(biasGrad.reshape(biasGrad.length()), 0, 2, 3);
+        if (biasGrad != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGrad.assign(gradT.permute(1, 0, 2, 3));
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-        return new Pair<>(gradient, null);
+        return new Pair<>(gradient, gradIn);
     }
 
-    /** The parameter-gradients-only path: no input gradient wanted, and a convolution it handles. */
-    private boolean weightsOnly() {
+    /** What this layer's backward passes use: "direct", "conv2d_bp", or that it is still measuring. */
+    String backwardPath() {
+        return backwardChoice.toString();
+    }
+
+    /**
+     * Whether {@link ConvolutionGradients} can compute this step's gradients: the forward output is kept (helper
+     * path, ReLU or identity) and the convolution is a stride-1, undilated, explicitly padded NCHW float one.
+     */
+    private boolean directPossible() {
         FastConvolution c = (FastConvolution) layerConf();
-        return !c.isInputGradient() && lastOutput != null && lastInput == input && reusable()
+        return lastOutput != null && lastInput == input && reusable()
                 && dataType == DataType.FLOAT
                 && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && c.getConvolutionMode() != ConvolutionMode.Same
                 && c.getStride()[0] == 1 && c.getStride()[1] == 1
                 && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
-                && c.getWeightNoise() == null;
+                && c.getWeightNoise() == null
+                && c.getPadding()[0] < c.getKernelSize()[0] && c.getPadding()[1] < c.getKernelSize()[1];
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The network-side half of {@link NativeLocalResponseNormalization}: one native {@code lrn} call forward (oneDNN's
- * LRN primitive in the oneDNN build), one fused pass per example backward ({@link LrnBackward}: libnd4j's
+ * LRN primitive in the oneDNN build), in-place array operations backward ({@link LrnBackward}: libnd4j's
  * {@code lrn_bp} of M2.1 is wrong). libnd4j normalises over the last axis, so NCHW activations are handed to it as
  * NHWC views (a permutation, no copy) and the result is written into a plain NCHW array through the same kind of view.
  */
@@ -46,12 +46,13 @@ public class NativeLocalResponseNormalizationLayer extends AbstractLayer<NativeL
         NativeLocalResponseNormalization c = layerConf();
         INDArray gradIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         if (c.getDataFormat() == CNN2DFormat.NCHW) {
-            LrnBackward.compute(input, epsilon, gradIn, c.depthRadius(), c.getK(), c.getAlpha(), c.getBeta());
+            LrnBackward.compute(input, epsilon, gradIn, c.depthRadius(), c.getK(), c.getAlpha(), c.getBeta(), workspaceMgr);
         } else {
             // NHWC (not used by the zoo): compute on NCHW copies, then lay the result out as NHWC.
-            INDArray nchw = Nd4j.createUninitialized(input.dataType(), input.size(0), input.size(3), input.size(1), input.size(2));
+            INDArray nchw = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, input.dataType(),
+                    new long[]{input.size(0), input.size(3), input.size(1), input.size(2)}, 'c');
             LrnBackward.compute(input.permute(0, 3, 1, 2), epsilon.permute(0, 3, 1, 2), nchw, c.depthRadius(),
-                    c.getK(), c.getAlpha(), c.getBeta());
+                    c.getK(), c.getAlpha(), c.getBeta(), workspaceMgr);
             gradIn.assign(nchw.permute(0, 2, 3, 1));
         }
         Gradient noParams = new DefaultGradient();

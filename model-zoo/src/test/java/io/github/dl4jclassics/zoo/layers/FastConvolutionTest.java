@@ -38,6 +38,7 @@ class FastConvolutionTest {
     @AfterEach
     void profilingOff() {
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        System.clearProperty(BackwardChoice.PROPERTY);
     }
 
     @Test
@@ -86,7 +87,67 @@ class FastConvolutionTest {
     }
 
     @Test
+    void directBackwardGivesDl4jsGradientsAndParameters() {
+        System.setProperty(BackwardChoice.PROPERTY, "direct");
+        MultiLayerConfiguration conf = deeperConfiguration();
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        fast.init(reference.params().dup(), true);
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 9);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 6, 4);
+        for (int i = 0; i < 6; i++) {
+            y.putScalar(i, i % 4, 1.0);
+        }
+        DataSet batch = new DataSet(x, y);
+
+        OpProfiler.getInstance().reset();
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
+        var got = fast.calculateGradients(x, y, null, null);
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        assertThat(OpProfiler.getInstance().getOpCounter().getCount("conv2d_bp")).as("no conv2d_bp on the direct path")
+                .isZero();
+        assertThat(OpProfiler.getInstance().getOpCounter().getCount("deconv2d")).as("input gradients of layers 1 and 4")
+                .isEqualTo(2);
+        var ref = reference.calculateGradients(x, y, null, null);
+        for (String key : ref.getFirst().gradientForVariable().keySet()) {
+            assertThat(relativeDifference(got.getFirst().getGradientFor(key), ref.getFirst().getGradientFor(key)))
+                    .as(key).isLessThan(1e-5);
+        }
+        for (int i = 0; i < 3; i++) {
+            reference.fit(batch);
+            fast.fit(batch);
+        }
+        assertThat(maxAbsDifference(fast.params(), reference.params())).isLessThan(1e-5);
+    }
+
+    @Test
+    void eachLayerMeasuresBothBackwardPathsThenKeepsOne() {
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(deeperConfiguration()));
+        fast.init();
+        DataSet batch = batch();
+        FastConvolutionLayer second = (FastConvolutionLayer) fast.getLayer(1);
+        for (int i = 0; i < BackwardChoice.TRIALS; i++) {
+            assertThat(second.backwardPath()).startsWith("measuring");
+            fast.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 6, 3, 9, 9), batch.getLabels().get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6))));
+        }
+        assertThat(second.backwardPath()).matches("(direct|conv2d_bp) \\(best direct .* ms, conv2d_bp .* ms\\)");
+        assertThat(((FastConvolutionLayer) fast.getLayer(0)).backwardPath()).as("first layer: always direct, never measured")
+                .startsWith("measuring (0/");
+    }
+
+    @Test
+    void rejectsAnUnknownBackwardSetting() {
+        System.setProperty(BackwardChoice.PROPERTY, "winograd");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BackwardChoice().nextIsDirect())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("winograd");
+    }
+
+    @Test
     void trainingStepConvolvesForwardOncePerLayer() {
+        System.setProperty(BackwardChoice.PROPERTY, "conv2d_bp");
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
@@ -149,6 +210,22 @@ class FastConvolutionTest {
                 .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(10, 10, 3))
+                .build();
+    }
+
+    /** conv(ReLU) -> conv(identity, padded) -> batch norm -> ReLU -> conv 5x5 (ReLU, padded) -> softmax. */
+    private static MultiLayerConfiguration deeperConfiguration() {
+        return new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.01, 0.9)).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).padding(1, 1).activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).padding(1, 1).hasBias(false)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).padding(2, 1).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(9, 9, 3))
                 .build();
     }
 

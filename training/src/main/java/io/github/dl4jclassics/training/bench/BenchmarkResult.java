@@ -9,9 +9,9 @@ import java.util.Locale;
 /**
  * What {@link ModelBenchmark#run} measured: median images per second of timed training steps (forward, backward,
  * update) and of inference passes, on synthetic data. The JSON form has exactly
- * {@code {"model", "input", "batch", "trainImgPerSec", "inferImgPerSec"}}.
+ * {@code {"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads"}}.
  *
- * @param threads native threads used (not in the JSON)
+ * @param threads native threads used (scripts/bench-vs-pytorch gives PyTorch the same number)
  * @param measuredSteps timed steps per median (not in the JSON)
  * @param trainImgPerCpuSec images per second of CPU time of the benchmarking thread, median (not in the JSON). With
  *        one native thread all the work runs on that thread, so this is what the wall clock would show on an idle
@@ -19,12 +19,12 @@ import java.util.Locale;
  *        overstates the speed (the other threads' time is not counted).
  * @param inferImgPerCpuSec the same for inference (not in the JSON)
  */
-@JsonPropertyOrder({"model", "input", "batch", "trainImgPerSec", "inferImgPerSec"})
+@JsonPropertyOrder({"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads"})
 public record BenchmarkResult(String model, InputShape input, int batch, double trainImgPerSec, double inferImgPerSec,
-        @JsonIgnore int threads, @JsonIgnore int measuredSteps, @JsonIgnore double trainImgPerCpuSec,
+        int threads, @JsonIgnore int measuredSteps, @JsonIgnore double trainImgPerCpuSec,
         @JsonIgnore double inferImgPerCpuSec) {
 
-    /** One line of JSON: {@code {"model":"lenet5","input":"3x32x32","batch":64,"trainImgPerSec":...,"inferImgPerSec":...}}. */
+    /** One line of JSON: {@code {"model":"lenet5","input":"3x32x32","batch":64,"trainImgPerSec":...,"inferImgPerSec":...,"threads":1}}. */
     public String toJson() {
         return Json.write(this);
     }
