@@ -16,6 +16,8 @@ import java.util.List;
  * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
  * @param transfer    start from pretrained weights and fine-tune (null: train from scratch)
  * @param documented  the regression target; null or a null value for none
+ * @param shortened   set by a run in the manifest it saves: how it was shortened from the recipe (e.g.
+ *                    "--epochs 1 (the recipe: 3)"), so that resuming or rerunning it is not judged either; null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentManifest(
@@ -28,24 +30,42 @@ public record ExperimentManifest(
         @JsonProperty(required = true) TrainingConfig training,
         TransferConfig transfer,
         EvaluationConfig evaluation,
-        DocumentedResult documented) {
+        DocumentedResult documented,
+        List<String> shortened) {
 
     public ExperimentManifest {
         tags = tags == null ? List.of() : List.copyOf(tags);
+        shortened = shortened == null || shortened.isEmpty() ? null : List.copyOf(shortened);
         if (evaluation == null) {
             evaluation = new EvaluationConfig(5);
         }
     }
 
+    public ExperimentManifest(String name, String description, List<String> tags, SourceInfo source, ModelSection model,
+                              DataConfig data, TrainingConfig training, TransferConfig transfer,
+                              EvaluationConfig evaluation, DocumentedResult documented) {
+        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null);
+    }
+
+    /** How the run was shortened from its recipe; empty for a full recipe. */
+    public List<String> shortenings() {
+        return shortened == null ? List.of() : shortened;
+    }
+
+    public ExperimentManifest withShortened(List<String> newShortened) {
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation,
+                documented, newShortened);
+    }
+
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, shortened);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, shortened);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, shortened);
     }
 }

@@ -127,19 +127,30 @@ public final class ExperimentRunner {
         return differences;
     }
 
+    /**
+     * The run's manifest with {@code shortened} set: what differs from the manifest it was given, from what that
+     * manifest already said (a saved manifest of a shortened run), and from the experiment of the same name.
+     */
+    private ExperimentManifest markShortenings(ExperimentManifest given, ExperimentManifest run) {
+        List<String> differences = new ArrayList<>(run.shortenings());
+        List<String> found = new ArrayList<>(shortenings(given, run));
+        recipes.apply(run.name()).ifPresent(recipe -> found.addAll(shortenings(recipe, run)));
+        for (String difference : found) {
+            if (!differences.contains(difference)) {
+                differences.add(difference);
+            }
+        }
+        return run.withShortened(differences);
+    }
+
     /** Null when the run is judged; otherwise why it is not comparable with its documented value. */
-    private String notComparableReason(ExperimentManifest given, ExperimentManifest run) {
-        if (judgeShortenedRuns || run.documented() == null || run.documented().value() == null) {
+    private String notComparableReason(ExperimentManifest run) {
+        if (judgeShortenedRuns || run.documented() == null || run.documented().value() == null
+                || run.shortenings().isEmpty()) {
             return null;
         }
-        List<String> differences = new ArrayList<>(shortenings(given, run));
-        recipes.apply(run.name()).ifPresent(recipe -> shortenings(recipe, run).stream()
-                .filter(d -> !differences.contains(d)).forEach(differences::add));
-        if (differences.isEmpty()) {
-            return null;
-        }
-        return "shortened run (" + String.join(", ", differences) + "): the documented value was measured with the "
-                + "full recipe";
+        return "shortened run (" + String.join(", ", run.shortenings()) + "): the documented value was measured "
+                + "with the full recipe";
     }
 
     /**
@@ -183,7 +194,6 @@ public final class ExperimentRunner {
 
         // 1. Everything that can be wrong with the inputs fails here, before a run folder exists.
         Inputs inputs = prepareInputs(manifest, options.dataDir(), null);
-        manifest = withFoundLocation(manifest, inputs.files());
         ClassifierNetwork network;
         TrainingState state = null;
         TrainingConfig training = manifest.training();
@@ -207,6 +217,8 @@ public final class ExperimentRunner {
                 inputs.model().id(), network.numParams(), inputs.data().train().size(),
                 inputs.data().validation() == null ? 0 : inputs.data().validation().size(), inputs.data().test().size());
 
+        manifest = markShortenings(original, withFoundLocation(manifest, inputs.files()));
+
         // 2. The run folder: manifest and environment first, so even a failed run says what it was.
         RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
@@ -217,7 +229,7 @@ public final class ExperimentRunner {
             Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
-        String reason = notComparableReason(original, manifest);
+        String reason = notComparableReason(manifest);
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
                 options.uiPort(), started, startedAt, reason);
     }
@@ -255,7 +267,8 @@ public final class ExperimentRunner {
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt, notComparableReason(manifest, manifest));
+                options.uiPort(), started, startedAt,
+                notComparableReason(markShortenings(manifest, manifest)));
     }
 
     /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
