@@ -42,8 +42,45 @@ class BadInputTest {
         String err = runCapturingErr(1, "run", "lenet5-fashion-mnist", "--data-dir", missing.toString(),
                 "--out", out.toString(), "--manifests", Paths.manifests().toString());
         assertThat(err).contains("data set 'fashion-mnist' not found").contains(missing.toString())
-                .contains("train-images-idx3-ubyte.gz").contains("--data-dir");
+                .contains("train-images-idx3-ubyte.gz").contains("--data-dir " + missing + " does not exist");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void manifestOfRandomBytesIsNamedWithWhatWasExpected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("noise.json");
+        byte[] noise = new byte[256];
+        new java.util.Random(1).nextBytes(noise);
+        Files.write(file, noise);
+        String err = runCapturingErr(1, "run", file.toString(), "--out", dir.resolve("runs").toString());
+        assertThat(err).contains(file.toString()).contains("not UTF-8 text").contains("expected a JSON object")
+                .doesNotContain("Input length");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void unknownTransformAndScheduleIdsLeakNoJacksonText(@TempDir Path dir) throws Exception {
+        String manifest = """
+                {
+                  "name": "typo",
+                  "description": "a transform id misspelled",
+                  "model": { "id": "lenet5", "classes": 10, "input": "1x32x32" },
+                  "data": { "dataset": "fashion-mnist", "location": "classpath:datasets/fashion-mnist-sample",
+                            "transforms": [ { "type": "resise" }, { "type": "normalize" } ] },
+                  "training": { "optimizer": { "type": "adam", "learningRate": 0.001 },
+                                "batchSize": 64, "epochs": 1, "seed": 1 }
+                }
+                """;
+        Path file = dir.resolve("typo.json");
+        Files.writeString(file, manifest);
+        String err = runCapturingErr(1, "run", file.toString(), "--out", dir.resolve("runs").toString());
+        assertThat(err).contains("field 'data.transforms[0]': unknown type 'resise'").contains("resize")
+                .doesNotContain("POJO").doesNotContain("(for");
+        Files.writeString(file, manifest.replace("\"resise\"", "\"resize\"")
+                .replace("\"seed\": 1 }", "\"seed\": 1, \"schedule\": { \"type\": \"cosin\" } }"));
+        err = runCapturingErr(1, "run", file.toString(), "--out", dir.resolve("runs").toString());
+        assertThat(err).contains("field 'training.schedule': unknown type 'cosin'").contains("cosine")
+                .doesNotContain("POJO");
     }
 
     private static String runCapturingErr(int expectedCode, String... args) {

@@ -33,9 +33,21 @@ public final class AtomicFiles {
                 channel.force(true);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // "No space left on device" names no file; the target is untouched (the old content, or absent).
+            throw new IOException("cannot write " + target + ": " + describe(e), e);
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** The message of {@code e}, with the exception type when it has none or only a path (NoSuchFileException). */
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName() + " " + fs.getFile();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     private static void makeReadable(Path file) throws IOException {

@@ -58,6 +58,16 @@ public final class DataLocator {
      * was given on the command line, so {@code --data-dir} always wins over a manifest's default sample.
      */
     public DataFiles locate(DatasetSource source, String manifestLocation) {
+        // A folder the user named that does not exist is a mistake to report, not a reason to look elsewhere.
+        for (Explicit explicit : explicitDirectories()) {
+            if (!Files.isDirectory(explicit.path())) {
+                throw new DataNotFoundException(source.id(), List.of(explicit.path()), explicit.name() + " "
+                        + explicit.path() + " does not exist" + (Files.exists(explicit.path()) ? " as a folder" : "")
+                        + ". Give the folder that holds the files (" + String.join(", ", source.expectedFiles())
+                        + ") or a folder with a '" + source.id() + "' sub-folder, or leave " + explicit.name()
+                        + " out to search the default places.");
+            }
+        }
         List<Path> searched = new ArrayList<>();
         if (manifestLocation != null && commandLineDir == null) {
             DataFiles files = DataFiles.of(manifestLocation);
@@ -78,6 +88,21 @@ public final class DataLocator {
         throw new DataNotFoundException(source.id(), searched, "Expected files: " + String.join(", ", source.expectedFiles())
                 + ". " + source.howToGet() + " Then pass --data-dir DIR, set -D" + PROPERTY + "=DIR or "
                 + ENVIRONMENT + "=DIR, or put them in " + home.resolve(".dl4j-classics/data/" + source.id()) + ".");
+    }
+
+    private record Explicit(String name, Path path) {
+    }
+
+    /** The data folders a user named (--data-dir, -Ddata.dir), as opposed to the default places. */
+    private List<Explicit> explicitDirectories() {
+        List<Explicit> named = new ArrayList<>();
+        if (commandLineDir != null) {
+            named.add(new Explicit("--data-dir", commandLineDir));
+        }
+        if (propertyValue != null && !propertyValue.isBlank()) {
+            named.add(new Explicit("-D" + PROPERTY, Path.of(propertyValue)));
+        }
+        return named;
     }
 
     private static Optional<DataFiles> tryDirectory(DatasetSource source, Path candidate) {

@@ -67,8 +67,12 @@ public final class DataPipeline {
             throw new DataFormatException(source.id() + ": the training files have classes " + trainFiles.classNames()
                     + " but the test files have " + test.classNames());
         }
+        SplitConfig split = config.split();
         if (options.limitTrain() != null) {
+            int full = trainFiles.size();
             trainFiles = trainFiles.limit(options.limitTrain());
+            // A quick trial (--limit-train 2000) keeps the validation share of the full recipe (5000 of 60000).
+            split = split == null ? null : split.limitedTo(trainFiles.size(), full);
         }
         if (options.limitTest() != null) {
             test = test.limit(options.limitTest());
@@ -83,8 +87,8 @@ public final class DataPipeline {
         }
         ImageSet train = trainFiles;
         ImageSet validation = null;
-        if (config.split() != null) {
-            TrainValidationSplit.Parts parts = TrainValidationSplit.split(trainFiles, config.split());
+        if (split != null) {
+            TrainValidationSplit.Parts parts = TrainValidationSplit.split(trainFiles, split);
             train = parts.train();
             validation = parts.validation();
         }
@@ -99,7 +103,7 @@ public final class DataPipeline {
                 fingerprint = source.fingerprint(files);
             }
             String key = Fingerprints.sha256(source.id() + "|" + fingerprint + "|" + config.labels() + "|limit="
-                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape() + "|stats-v1"
+                    + options.limitTrain() + "|split=" + split + "|shape=" + train.shape() + "|stats-v1"
                     + (Normalize.PER_PIXEL.equals(statisticsMethod) ? "" : "|" + statisticsMethod));
             statistics = statistics(source.id(), key, train, needNormalization, statisticsMethod, needPca, options);
         }

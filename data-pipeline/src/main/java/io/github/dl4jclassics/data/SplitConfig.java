@@ -18,6 +18,18 @@ public record SplitConfig(Integer validationCount, Double validationFraction, lo
         }
     }
 
+    /**
+     * The split of the first {@code limited} of {@code total} training examples (a quick trial): a validationCount
+     * keeps its share of the whole (5000 of 60000 becomes 167 of 2000); a fraction already scales.
+     */
+    public SplitConfig limitedTo(int limited, int total) {
+        if (validationCount == null || limited >= total) {
+            return this;
+        }
+        int scaled = (int) Math.max(1, Math.round((double) validationCount * limited / total));
+        return new SplitConfig(scaled, null, seed);
+    }
+
     /** Number of validation examples out of {@code total}. */
     public int validationSize(int total) {
         int size = validationCount != null ? validationCount : (int) Math.round(total * validationFraction);

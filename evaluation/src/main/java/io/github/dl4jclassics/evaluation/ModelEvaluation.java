@@ -115,6 +115,14 @@ public final class ModelEvaluation {
             }
         }
 
+        // A shortened run (--epochs, --limit-*) saved how; its model is not judged against the full recipe's values.
+        String shortened = null;
+        if (manifest.hasNonNull("shortened") && manifest.get("shortened").size() > 0) {
+            List<String> how = new java.util.ArrayList<>();
+            manifest.get("shortened").forEach(node -> how.add(node.asText()));
+            shortened = "shortened run (" + String.join(", ", how) + ")";
+        }
+
         Path normalizationFile = folder.resolve(NORMALIZATION);
         DataStatistics saved = null;
         if (Files.isRegularFile(normalizationFile)) {
@@ -152,9 +160,10 @@ public final class ModelEvaluation {
         List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
         List<Check> checks = Checks.measure(documented, moreChecks, test, validation);
         RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
-                measured, Checks.runVerdict(Verdict.judge(documented, measured), checks), STATUS, null,
+                measured, shortened != null ? Verdict.NOT_COMPARABLE
+                        : Checks.runVerdict(Verdict.judge(documented, measured), checks), STATUS, null,
                 Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString(),
-                checks.isEmpty() ? null : checks);
+                checks.isEmpty() ? null : checks, shortened);
 
         Files.createDirectories(outDir);
         // The recipe and the training history travel with the evaluation, so its report is complete on its own.

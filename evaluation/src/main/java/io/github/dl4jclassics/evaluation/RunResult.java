@@ -12,10 +12,11 @@ import java.util.List;
  * @param measured the run's value of the documented metric (null when there is none)
  * @param checks   every documented value (the headline first, then the manifest's {@code checks}: other splits, the
  *                 source's second metric, per-class accuracies), each measured and judged; null for older runs
+ * @param verdictReason why the verdict is {@link Verdict#NOT_COMPARABLE} (the shortened settings); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"experiment", "model", "dataset", "epochs", "test", "validation", "documented", "measured",
-        "verdict", "checks", "status", "failure", "seconds", "startedAt", "runDirectory"})
+        "verdict", "verdictReason", "checks", "status", "failure", "seconds", "startedAt", "runDirectory"})
 public record RunResult(
         String experiment,
         String model,
@@ -31,26 +32,33 @@ public record RunResult(
         Double seconds,
         String startedAt,
         String runDirectory,
-        List<Check> checks) {
+        List<Check> checks,
+        String verdictReason) {
 
-    /** A result without checks (the headline only). */
+    /** A result without checks (the headline only) whose verdict needs no explanation. */
     public RunResult(String experiment, String model, String dataset, int epochs, SplitMetrics test,
                      SplitMetrics validation, DocumentedResult documented, Double measured, Verdict verdict,
                      String status, String failure, Double seconds, String startedAt, String runDirectory) {
         this(experiment, model, dataset, epochs, test, validation, documented, measured, verdict, status, failure,
-                seconds, startedAt, runDirectory, null);
+                seconds, startedAt, runDirectory, null, null);
     }
 
     /** This result with its checks measured (null or empty: no change). */
     public RunResult withChecks(List<Check> newChecks) {
         return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, verdict,
-                status, failure, seconds, startedAt, runDirectory, newChecks);
+                status, failure, seconds, startedAt, runDirectory, newChecks, verdictReason);
     }
 
     /** This result with another verdict. */
     public RunResult withVerdict(Verdict newVerdict) {
         return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
-                status, failure, seconds, startedAt, runDirectory, checks);
+                status, failure, seconds, startedAt, runDirectory, checks, verdictReason);
+    }
+
+    /** This result with another verdict and the reason for it. */
+    public RunResult withVerdict(Verdict newVerdict, String reason) {
+        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
+                status, failure, seconds, startedAt, runDirectory, checks, reason);
     }
 
     /** The measured value of the documented metric on the documented split, or null. */

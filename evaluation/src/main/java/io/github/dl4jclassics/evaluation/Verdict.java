@@ -7,7 +7,12 @@ public enum Verdict {
     /** The measured metric fell short of the documented value by more than the tolerance. */
     FAIL,
     /** Nothing documented to compare with. */
-    NO_REFERENCE;
+    NO_REFERENCE,
+    /**
+     * The run was shortened (fewer epochs, another batch size, limited data): the documented value was measured with
+     * the full recipe, so the run is not judged against it; {@code result.json}'s verdictReason names what differed.
+     */
+    NOT_COMPARABLE;
 
     /**
      * @param measured the run's value of the documented metric on the documented split; null when that split was not evaluated

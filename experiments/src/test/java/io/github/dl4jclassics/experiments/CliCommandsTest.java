@@ -43,6 +43,17 @@ class CliCommandsTest {
     }
 
     @Test
+    void listModelsCountsParametersWithoutAllocatingWeights() {
+        long offHeapBefore = org.bytedeco.javacpp.Pointer.totalBytes();
+        String out = run(0, "list", "--models");
+        // DL4J's counts (batch-norm running statistics included), from the configuration alone.
+        assertThat(out).contains("62,006").contains("143,667,240").contains("60,344,232").doesNotContain("error");
+        assertThat(out.lines().filter(l -> l.startsWith("  vgg")).count()).isEqualTo(11);
+        // Building VGG19 alone would allocate 575 MB of weights (all models together several GB).
+        assertThat(org.bytedeco.javacpp.Pointer.totalBytes() - offHeapBefore).isLessThan(64L << 20);
+    }
+
+    @Test
     void unknownModelIsAnErrorNamingTheValidIds() {
         String err = runErr(1, "describe", "lenet6");
         assertThat(err).contains("unknown model id 'lenet6'").contains("lenet5").contains("resnet50");

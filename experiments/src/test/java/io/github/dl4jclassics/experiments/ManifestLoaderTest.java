@@ -138,6 +138,34 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aRunFoldersOwnManifestJsonLoadsWhateverItsName(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("manifest.json");
+        Files.writeString(file, VALID);
+        assertThat(loader.load(file.toString()).name()).isEqualTo("x");
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, VALID);
+        assertThatThrownBy(() -> loader.load(other.toString())).hasMessageContaining("must equal the file name 'other'");
+    }
+
+    @Test
+    void binaryFileIsNamedWithWhatWasExpected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("x.json");
+        Files.write(file, new byte[]{(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x81, 0x7f});
+        assertThatThrownBy(() -> loader.load(file.toString())).hasMessageContaining(file.toString())
+                .hasMessageContaining("not UTF-8 text").hasMessageContaining("expected a JSON object");
+        Files.writeString(file, "<html>404</html>");
+        assertThatThrownBy(() -> loader.load(file.toString())).hasMessageContaining(file.toString())
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void unknownTypeIdLeaksNoJacksonFragment() {
+        String text = VALID.replace("\"normalize\"", "\"normalise\"");
+        assertThatThrownBy(() -> loader.parse(text, "bad.json", "x")).hasMessageContaining("allowed types: ").hasMessageNotContaining("(for")
+                .hasMessageNotContaining("POJO");
+    }
+
+    @Test
     void loadsAManifestByPath(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("x.json");
         Files.writeString(file, VALID);

@@ -94,9 +94,18 @@ public final class ClassifierNetwork {
             isGraph = json.contains("\"vertices\"");
         } catch (NullPointerException e) {
             throw new IOException(file + " is not a DL4J model zip (no configuration.json)");
+        } catch (java.util.zip.ZipException e) {
+            // A download or copy cut short, or a disk that filled up: say which file, not just "END header not found".
+            throw new IOException(file + " is damaged or truncated (" + e.getMessage() + "), not a readable model zip ("
+                    + file.length() + " bytes)", e);
         }
-        return isGraph ? of(ModelSerializer.restoreComputationGraph(file, loadUpdater))
-                : of(ModelSerializer.restoreMultiLayerNetwork(file, loadUpdater));
+        try {
+            return isGraph ? of(ModelSerializer.restoreComputationGraph(file, loadUpdater))
+                    : of(ModelSerializer.restoreMultiLayerNetwork(file, loadUpdater));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + " is damaged: its configuration opens but its weights do not ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     public Model model() {

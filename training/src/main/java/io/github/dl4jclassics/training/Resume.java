@@ -29,8 +29,9 @@ public final class Resume {
     }
 
     /**
-     * The last complete checkpoint under {@code checkpointsDir}, with half-written leftovers of a killed process
-     * removed; empty when the run had not finished an epoch.
+     * The newest intact checkpoint under {@code checkpointsDir} (the last one, unless it is damaged or missing: then
+     * the one before, with a warning naming what was skipped), with half-written leftovers of a killed process
+     * removed; empty when the run had not finished an epoch or no checkpoint reads.
      */
     public static Optional<Point> fromRunCheckpoints(Path checkpointsDir) throws IOException {
         if (!Files.isDirectory(checkpointsDir)) {
@@ -38,14 +39,13 @@ public final class Resume {
         }
         CheckpointStore store = new CheckpointStore(checkpointsDir, Integer.MAX_VALUE);
         store.removeIncomplete();
-        store.repairBest();
-        Optional<Path> last = store.last();
-        if (last.isEmpty()) {
+        // A truncated model.zip, a damaged state.json or a last.json naming a missing folder: the newest intact one.
+        Optional<CheckpointStore.Intact> intact = store.newestIntact(true);
+        if (intact.isEmpty()) {
             return Optional.empty();
         }
-        TrainingState state = CheckpointStore.readState(last.get());
-        ClassifierNetwork network = CheckpointStore.readModel(last.get(), true);
-        return Optional.of(new Point(network, state, last.get()));
+        store.repairBest();
+        return Optional.of(new Point(intact.get().network(), intact.get().state(), intact.get().folder()));
     }
 
     /** The last checkpoint of a finished run, its state cleared of the early-stopping verdict (see {@link TrainingState#continued}). */

@@ -33,6 +33,7 @@ public final class Trainer {
     private final EpochLog epochLog;
     private final boolean interactive;
     private final List<TrainingListener> extraListeners;
+    private String resumeCommand;
 
     public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
         this(config, checkpoints, epochLog, interactive, List.of());
@@ -49,6 +50,15 @@ public final class Trainer {
         this.epochLog = epochLog;
         this.interactive = interactive;
         this.extraListeners = List.copyOf(extraListeners);
+    }
+
+    /**
+     * The command that continues this run, printed when a signal (SIGTERM, Ctrl-C) stops training; without it a
+     * generic {@code run --resume RUN_DIR} is printed.
+     */
+    public Trainer resumeCommand(String command) {
+        this.resumeCommand = command;
+        return this;
     }
 
     /**
@@ -99,6 +109,7 @@ public final class Trainer {
                     stoppedEarly ? " (the run had stopped early: nothing left to train)" : "");
         }
         BatchStatistics statistics = new BatchStatistics();
+        GracefulStop stop = new GracefulStop(checkpoints, resumeCommand, System.err);
         network.model().addListeners(statistics);
         if (!extraListeners.isEmpty()) {
             network.model().addListeners(extraListeners.toArray(new TrainingListener[0]));
@@ -109,7 +120,8 @@ public final class Trainer {
                 LearningRates.set(network, rate);
                 rates.add(rate);
                 long started = System.nanoTime();
-                trainEpoch(network, trainData, statistics, epoch, rate);
+                stop.at(String.format(Locale.ROOT, "during epoch %d of %d", epoch + 1, config.epochs()));
+                trainEpoch(network, trainData, statistics, epoch, rate, stop);
                 Validator.ValidationResult validation = validator == null ? Validator.ValidationResult.NONE
                         : validator.validate(network);
                 scheduler.epochEnded(epoch, validation);
@@ -146,6 +158,7 @@ public final class Trainer {
             }
         } finally {
             network.model().setListeners(new ArrayList<>());
+            stop.close();
         }
         ClassifierNetwork result = network;
         if (stopping != null && stopping.restoreBestOrDefault() && checkpoints.best().isPresent()
@@ -157,7 +170,7 @@ public final class Trainer {
     }
 
     private void trainEpoch(ClassifierNetwork network, ImageSetIterator trainData, BatchStatistics statistics,
-                            int epoch, double rate) {
+                            int epoch, double rate, GracefulStop stop) {
         trainData.startEpoch(epoch);
         // Dropout and other random layers draw from ND4J's generator: reseed per epoch so a resumed run repeats it.
         Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch);
@@ -169,6 +182,9 @@ public final class Trainer {
                 String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()), batches, interactive)) {
             int batch = 0;
             while (async.hasNext()) {
+                if (stop.requested()) {
+                    throw new TrainingStoppedException(epoch + 1, batch);
+                }
                 DataSet data = async.next();
                 network.fit(data);
                 batch++;

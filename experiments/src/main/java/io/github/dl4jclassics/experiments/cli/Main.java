@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static final String DEFAULT_EXPERIMENT = "lenet5-fashion-mnist-sample";
+    /** Exit code of a run stopped by SIGTERM (128 + 15, what the JVM itself reports). */
+    public static final int EXIT_STOPPED = 143;
 
     @Override
     public void run() {
@@ -40,6 +42,10 @@ public final class Main implements Runnable {
         FastPath.enable();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
+            if (exception instanceof io.github.dl4jclassics.training.TrainingStoppedException) {
+                // SIGTERM or Ctrl-C: the shutdown hook has printed the last checkpoint and the resume command.
+                return EXIT_STOPPED;
+            }
             cl.getErr().println("error: " + exception.getMessage());
             if (Boolean.getBoolean("dl4j-classics.stacktrace")) {
                 exception.printStackTrace(cl.getErr());

@@ -83,7 +83,8 @@ final class RegressCommand implements Callable<Integer> {
         ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
         RunOptions options = new RunOptions(dataDir, RegressionRunner.runsUnder(out), epochs, null, seed, batchSize,
                 limitTrain, limitTest, null, false);
-        ExperimentRunner runner = new ExperimentRunner();
+        // regress judges every run against its documented value, even a quick trial of regress itself.
+        ExperimentRunner runner = new ExperimentRunner().judgingShortenedRuns();
         RegressionReport report = new RegressionRunner(loader, runner::run)
                 .run(tag, only == null ? java.util.Set.of() : new LinkedHashSet<>(only), gpu, backend.summary(), options);
         if (report.entries().isEmpty()) {

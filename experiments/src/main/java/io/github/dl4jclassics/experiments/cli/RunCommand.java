@@ -99,20 +99,25 @@ final class RunCommand implements Callable<Integer> {
             }
             RunOptions options = new RunOptions(dataDir, null, null, null, null, null, null, null, null, interactive,
                     uiServerPort);
-            result = new ExperimentRunner().resume(resume, options);
+            result = new ExperimentRunner().withRecipes(recipes()).resume(resume, options);
         } else {
             if (experiment == null) {
                 throw new IllegalArgumentException("name an experiment (see `list`) or give --resume RUN_DIR");
             }
-            ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
+            ManifestLoader loader = recipes();
             ExperimentManifest manifest = loader.load(experiment);
             RunOptions options = new RunOptions(dataDir, out, totalEpochs, moreEpochs, seed, batchSize,
                     positive("--limit-train", limitTrain), positive("--limit-test", limitTest), from, interactive,
                     uiServerPort);
-            result = new ExperimentRunner().run(manifest, options);
+            result = new ExperimentRunner().withRecipes(loader).run(manifest, options);
         }
         System.out.println(json ? io.github.dl4jclassics.common.Json.write(result) : RunSummary.format(result));
         return "COMPLETED".equals(result.status()) && result.verdict() != Verdict.FAIL ? 0 : 1;
+    }
+
+    /** The experiments by name: what a shortened run is compared with (see ExperimentRunner#shortenings). */
+    private ManifestLoader recipes() {
+        return new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
     }
 
     private static int parse(String number) {

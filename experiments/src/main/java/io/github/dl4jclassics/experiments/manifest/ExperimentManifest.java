@@ -18,6 +18,8 @@ import java.util.List;
  * @param transfer    start from pretrained weights and fine-tune (null: train from scratch)
  * @param documented  the regression target (the headline); null or a null value for none
  * @param checks      further documented values (other splits, a second metric, per-class accuracies); may be empty
+ * @param shortened   set by a run in the manifest it saves: how it was shortened from the recipe (e.g.
+ *                    "--epochs 1 (the recipe: 3)"), so that resuming or rerunning it is not judged either; null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentManifest(
@@ -31,11 +33,13 @@ public record ExperimentManifest(
         TransferConfig transfer,
         EvaluationConfig evaluation,
         DocumentedResult documented,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DocumentedValue> checks) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DocumentedValue> checks,
+        List<String> shortened) {
 
     public ExperimentManifest {
         tags = tags == null ? List.of() : List.copyOf(tags);
         checks = checks == null ? List.of() : List.copyOf(checks);
+        shortened = shortened == null || shortened.isEmpty() ? null : List.copyOf(shortened);
         if (evaluation == null) {
             evaluation = new EvaluationConfig(5);
         }
@@ -45,18 +49,28 @@ public record ExperimentManifest(
     public ExperimentManifest(String name, String description, List<String> tags, SourceInfo source, ModelSection model,
                               DataConfig data, TrainingConfig training, TransferConfig transfer,
                               EvaluationConfig evaluation, DocumentedResult documented) {
-        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null);
+        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null, null);
+    }
+
+    /** How the run was shortened from its recipe; empty for a full recipe. */
+    public List<String> shortenings() {
+        return shortened == null ? List.of() : shortened;
+    }
+
+    public ExperimentManifest withShortened(List<String> newShortened) {
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation,
+                documented, checks, newShortened);
     }
 
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, checks);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, checks, shortened);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, checks);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, checks, shortened);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, checks);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, checks, shortened);
     }
 }

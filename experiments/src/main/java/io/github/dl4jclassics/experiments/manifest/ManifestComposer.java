@@ -203,7 +203,8 @@ final class ManifestComposer {
         try {
             node = Json.mapper().readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ManifestException(where + ": " + ManifestLoader.describe(e), e);
+            throw new ManifestException(where + ": not valid JSON, expected a manifest object { \"name\": ..., \"model\": ..."
+                    + " } (docs/MANIFESTS.md): " + ManifestLoader.describe(e), e);
         }
         if (node == null || !node.isObject()) {
             throw new ManifestException(where + ": expected a JSON object { ... }");

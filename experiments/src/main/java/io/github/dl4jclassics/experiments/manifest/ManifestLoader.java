@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class ManifestLoader {
 
     public static final String CLASSPATH_FOLDER = "manifests/";
+    /** The file name of the resolved manifest a run saves in its folder. */
+    public static final String SAVED_RUN_FILE = "manifest.json";
 
     private final Path directory;
     private final ModelRegistry models;
@@ -77,26 +79,30 @@ public final class ManifestLoader {
     }
 
     public ExperimentManifest loadFile(Path file) {
-        String text;
+        String text = readText(file);
+        String fileName = file.getFileName().toString();
+        // A run folder's own manifest.json (the resolved manifest the run saved) is named after the run, not the file.
+        String expectedName = fileName.equals(SAVED_RUN_FILE) ? null
+                : fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        return parse(text, ManifestComposer.Origin.ofFile(file), expectedName);
+    }
+
+    private static String readText(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ManifestException("manifest file not found: " + file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ManifestException(file + " is not a manifest: it is not UTF-8 text (binary or damaged); expected a"
+                    + " JSON object with the fields name, description, model, data and training (see docs/MANIFESTS.md)", e);
         } catch (IOException e) {
             throw new ManifestException("cannot read manifest " + file + ": " + e.getMessage(), e);
         }
-        String fileName = file.getFileName().toString();
-        return parse(text, ManifestComposer.Origin.ofFile(file),
-                fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName);
     }
 
     /** Reads the resolved manifest a run saved (its name need not match the file name). */
     public ExperimentManifest loadSavedRun(Path manifestFile) {
-        try {
-            return parse(Files.readString(manifestFile), manifestFile.toString(), null);
-        } catch (IOException e) {
-            throw new ManifestException("cannot read " + manifestFile + ": " + e.getMessage(), e);
-        }
+        return parse(readText(manifestFile), manifestFile.toString(), null);
     }
 
     /**
@@ -180,9 +186,10 @@ public final class ManifestLoader {
         }
         if (e instanceof InvalidTypeIdException typeId) {
             String message = typeId.getOriginalMessage();
-            int known = message.indexOf("known type ids = ");
-            String allowed = known >= 0 ? message.substring(known + "known type ids = ".length()).replaceAll("[\\[\\]]", "").replaceAll("\\).*", "")
-                    : "see the README";
+            int known = message.indexOf("known type ids = [");
+            int end = known < 0 ? -1 : message.indexOf(']', known);
+            // Only the list: Jackson appends "(for POJO property 'transforms')", which means nothing to a user.
+            String allowed = end > known ? message.substring(known + "known type ids = [".length(), end) : "see the README";
             return at + (typeId.getTypeId() == null ? "missing 'type'" : "unknown type '" + typeId.getTypeId() + "'")
                     + "; allowed types: " + allowed.trim();
         }

@@ -45,8 +45,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +67,110 @@ public final class ExperimentRunner {
 
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
+    private final Function<String, Optional<ExperimentManifest>> recipes;
+    private final boolean judgeShortenedRuns;
 
     public ExperimentRunner() {
         this(ModelRegistry.standard(), DatasetRegistry.standard());
     }
 
     public ExperimentRunner(ModelRegistry models, DatasetRegistry datasets) {
+        this(models, datasets, name -> Optional.empty(), false);
+    }
+
+    private ExperimentRunner(ModelRegistry models, DatasetRegistry datasets,
+                             Function<String, Optional<ExperimentManifest>> recipes, boolean judgeShortenedRuns) {
         this.models = models;
         this.datasets = datasets;
+        this.recipes = recipes;
+        this.judgeShortenedRuns = judgeShortenedRuns;
+    }
+
+    /**
+     * Compares each run with the experiment of the same name in {@code loader} (the documented recipe), not only
+     * with the manifest it was given: a run folder's own manifest.json of a shortened run stays shortened.
+     */
+    public ExperimentRunner withRecipes(ManifestLoader loader) {
+        return new ExperimentRunner(models, datasets, name -> {
+            if (name == null || !loader.names().contains(name)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(loader.load(name));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }, judgeShortenedRuns);
+    }
+
+    /** Judges shortened runs against the documented value anyway ({@code regress}'s quick trials of itself). */
+    public ExperimentRunner judgingShortenedRuns() {
+        return new ExperimentRunner(models, datasets, recipes, true);
+    }
+
+    /**
+     * What makes {@code run} differ from the recipe its documented value was measured with: fewer or more epochs,
+     * another batch size, first-N data limits. Empty when it is the full recipe.
+     */
+    public static List<String> shortenings(ExperimentManifest recipe, ExperimentManifest run) {
+        List<String> differences = new ArrayList<>();
+        if (run.training().epochs() != recipe.training().epochs()) {
+            differences.add("--epochs " + run.training().epochs() + " (the recipe: " + recipe.training().epochs() + ")");
+        }
+        if (run.training().batchSize() != recipe.training().batchSize()) {
+            differences.add("--batch-size " + run.training().batchSize() + " (the recipe: "
+                    + recipe.training().batchSize() + ")");
+        }
+        if (!Objects.equals(run.data().limitTrain(), recipe.data().limitTrain())) {
+            differences.add("--limit-train " + run.data().limitTrain());
+        }
+        if (!Objects.equals(run.data().limitTest(), recipe.data().limitTest())) {
+            differences.add("--limit-test " + run.data().limitTest());
+        }
+        return differences;
+    }
+
+    /**
+     * The run's manifest with {@code shortened} set: what differs from the manifest it was given, from what that
+     * manifest already said (a saved manifest of a shortened run), and from the experiment of the same name.
+     */
+    private ExperimentManifest markShortenings(ExperimentManifest given, ExperimentManifest run) {
+        List<String> differences = new ArrayList<>(run.shortenings());
+        List<String> found = new ArrayList<>(shortenings(given, run));
+        recipes.apply(run.name()).ifPresent(recipe -> found.addAll(shortenings(recipe, run)));
+        for (String difference : found) {
+            if (!differences.contains(difference)) {
+                differences.add(difference);
+            }
+        }
+        return run.withShortened(differences);
+    }
+
+    /** Null when the run is judged; otherwise why it is not comparable with its documented value. */
+    private String notComparableReason(ExperimentManifest run) {
+        if (judgeShortenedRuns || run.documented() == null || run.documented().value() == null
+                || run.shortenings().isEmpty()) {
+            return null;
+        }
+        return "shortened run (" + String.join(", ", run.shortenings()) + "): the documented value was measured "
+                + "with the full recipe";
+    }
+
+    /**
+     * The manifest a run saves: the resolved one, with {@code data.location} set to where the data was found, so
+     * that {@code run --resume RUN_DIR} needs nothing else ({@code --data-dir} still points elsewhere).
+     */
+    private static ExperimentManifest withFoundLocation(ExperimentManifest manifest, DataFiles files) {
+        String location = files instanceof DataFiles.DirectoryFiles directory
+                ? directory.directory().toAbsolutePath().normalize().toString() : files.toString();
+        // Through the JSON tree, so that every other field of the data section is kept whatever it holds.
+        ObjectNode tree = Json.mapper().valueToTree(manifest);
+        ((ObjectNode) tree.get("data")).put("location", location);
+        try {
+            return Json.mapper().treeToValue(tree, ExperimentManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot record the data location in the manifest", e);
+        }
     }
 
     /** The manifest with the command line's overrides applied: what the run saves as manifest.json. */
@@ -119,6 +220,8 @@ public final class ExperimentRunner {
                 inputs.model().id(), network.numParams(), inputs.data().train().size(),
                 inputs.data().validation() == null ? 0 : inputs.data().validation().size(), inputs.data().test().size());
 
+        manifest = markShortenings(original, withFoundLocation(manifest, inputs.files()));
+
         // 2. The run folder: manifest and environment first, so even a failed run says what it was.
         RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
@@ -129,8 +232,9 @@ public final class ExperimentRunner {
             Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
+        String reason = notComparableReason(manifest);
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt);
+                options.uiPort(), started, startedAt, reason);
     }
 
     /**
@@ -166,7 +270,8 @@ public final class ExperimentRunner {
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt);
+                options.uiPort(), started, startedAt,
+                notComparableReason(markShortenings(manifest, manifest)));
     }
 
     /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
@@ -182,7 +287,7 @@ public final class ExperimentRunner {
     }
 
     /** What a run needs that is validated before anything is written. */
-    private record Inputs(ClassicModel model, ModelSpec spec, DatasetSource source, PreparedData data) {
+    private record Inputs(ClassicModel model, ModelSpec spec, DatasetSource source, DataFiles files, PreparedData data) {
     }
 
     private Inputs prepareInputs(ExperimentManifest manifest, Path dataDir, DataStatistics saved) throws IOException {
@@ -203,30 +308,30 @@ public final class ExperimentRunner {
         }
         ModelSpec spec = new ModelSpec(manifest.model().classes(), manifest.model().input(), manifest.training().seed(),
                 manifest.model().init());
-        return new Inputs(model, spec, source, data);
+        return new Inputs(model, spec, source, files, data);
     }
 
     private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
                                      ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
-                                     boolean interactive, Integer uiPort, long started, String startedAt)
-            throws IOException {
+                                     boolean interactive, Integer uiPort, long started, String startedAt,
+                                     String notComparable) throws IOException {
         if (uiPort == null) {
             return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive, List.of(),
-                    started, startedAt);
+                    started, startedAt, notComparable);
         }
         // Started before training and stopped when the run is over, whatever its outcome; it refuses to start
         // rather than listen on anything but 127.0.0.1.
         try (TrainingUi ui = TrainingUi.start(uiPort)) {
             LOG.info("training UI: {} (this machine only; it stops when the run ends)", ui.url());
             return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive,
-                    List.of(ui.listener()), started, startedAt);
+                    List.of(ui.listener()), started, startedAt, notComparable);
         }
     }
 
     private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
                                      ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
                                      boolean interactive, List<TrainingListener> listeners, long started,
-                                     String startedAt) throws IOException {
+                                     String startedAt, String notComparable) throws IOException {
         PreparedData data = inputs.data();
         int batchSize = training.batchSize();
         int k = manifest.evaluation().topK();
@@ -238,7 +343,8 @@ public final class ExperimentRunner {
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
         writePicture(run, ImageGrid.BATCH_PREVIEW_PNG,
                 file -> RunPictures.writeBatchPreview(data, training.seed(), file));
-        Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners);
+        Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners)
+                .resumeCommand(resumeCommand(run.path()));
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
@@ -250,7 +356,7 @@ public final class ExperimentRunner {
             RunResult failed = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(),
                     epochLog.records().size(), null, null, manifest.documented(), null,
                     Verdict.judge(manifest.documented(), null), "DIVERGED", e.getMessage(), seconds(started), startedAt,
-                    run.path().toString(), nullIfEmpty(Checks.measure(manifest.documented(), manifest.checks(), null, null)));
+                    run.path().toString(), nullIfEmpty(Checks.measure(manifest.documented(), manifest.checks(), null, null)), null);
             Json.writeFile(run.file(RunDirectory.RESULT), failed);
             writeReport(run);
             return failed;
@@ -266,11 +372,16 @@ public final class ExperimentRunner {
                 : Evaluator.evaluate(trained, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
         Double measured = RunResult.measuredValue(manifest.documented(), test, validation);
         // Every documented value, measured; the headline decides the verdict, another overall value can fail it.
+        // A shortened run is not judged at all: the documented values were measured with the full recipe.
         List<Check> checks = Checks.measure(manifest.documented(), manifest.checks(), test, validation);
+        Verdict verdict = notComparable != null ? Verdict.NOT_COMPARABLE
+                : Checks.runVerdict(Verdict.judge(manifest.documented(), measured), checks);
+        if (notComparable != null) {
+            LOG.info("verdict {}: {}", verdict, notComparable);
+        }
         RunResult result = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(), outcome.epochsRun(),
-                test, validation, manifest.documented(), measured,
-                Checks.runVerdict(Verdict.judge(manifest.documented(), measured), checks),
-                "COMPLETED", null, seconds(started), startedAt, run.path().toString(), nullIfEmpty(checks));
+                test, validation, manifest.documented(), measured, verdict, "COMPLETED", null, seconds(started), startedAt,
+                run.path().toString(), nullIfEmpty(checks), notComparable);
         Json.writeFile(run.file(RunDirectory.RESULT), result);
         ConfusionMatrixCsv.writeAll(run.path(), result);
         writeReport(run);
@@ -288,6 +399,28 @@ public final class ExperimentRunner {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not draw {} of {}: {}", name, run.path(), e.getMessage());
         }
+    }
+
+    /**
+     * The command that continues the run in {@code runFolder}, as this process was started: the same jar, or Maven
+     * ({@code mvn exec:java}, run from the repository root).
+     */
+    public static String resumeCommand(Path runFolder) {
+        String folder = quoted(runFolder.toAbsolutePath().normalize().toString());
+        try {
+            Path code = Path.of(ExperimentRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(code) && code.getFileName().toString().startsWith("dl4j-classics")) {
+                return "java -jar " + quoted(code.toString()) + " run --resume " + folder;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Unknown origin: the Maven form below works from a checkout.
+        }
+        return "mvn -q exec:java -Dexec.args=\"run --resume " + folder + "\"   (in "
+                + Path.of("").toAbsolutePath() + ")";
+    }
+
+    private static String quoted(String path) {
+        return path.contains(" ") ? "'" + path + "'" : path;
     }
 
     /** Charts and report.html/report.md; a failure here must not lose the run's results. */

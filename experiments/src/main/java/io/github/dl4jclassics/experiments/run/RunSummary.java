@@ -45,7 +45,8 @@ public final class RunSummary {
             out.append(String.format(Locale.ROOT, "  measured   %s %s: %s%n", d.split(), d.metric(),
                     r.measured() == null ? "-" : percent(r.measured())));
         }
-        out.append("  verdict: ").append(r.verdict()).append('\n');
+        out.append("  verdict: ").append(r.verdict())
+                .append(r.verdictReason() != null ? " (" + r.verdictReason() + ")" : "").append('\n');
         out.append("  run folder: ").append(r.runDirectory()).append('\n');
         return out.toString();
     }

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Epoch checkpoints of a run under {@code checkpoints/}: {@code epoch-NNNN/} folders (model with updater
@@ -25,6 +27,8 @@ import java.util.stream.Stream;
  * atomically after that, so a crash at any moment leaves the previous checkpoint complete and named.
  */
 public final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
     public static final String MODEL_FILE = "model.zip";
     public static final String STATE_FILE = "state.json";
@@ -72,12 +76,22 @@ public final class CheckpointStore {
             return;
         }
         Optional<Path> best = best();
-        if (best.isPresent() && readState(best.get()).epochsCompleted() == state.bestEpoch()) {
+        if (best.isPresent() && bestEpochOf(best.get()) == state.bestEpoch()) {
             return;
         }
         // Saved again rather than copied: best/ holds the deliverable form of the model, without the updater.
         writeFolder(directory.resolve(BEST), ClassifierNetwork.restore(last.get().resolve(MODEL_FILE).toFile(), false),
                 state, false);
+    }
+
+    /** The epoch of {@code best/}, or -1 when its state does not read (it is then rewritten from the last checkpoint). */
+    private static int bestEpochOf(Path best) {
+        try {
+            return readState(best).epochsCompleted();
+        } catch (IOException e) {
+            LOG.warn("{}: rewriting it from the last checkpoint", e.getMessage());
+            return -1;
+        }
     }
 
     /** Deletes folders and files a killed process left half-written (their names start with a dot). */
@@ -122,8 +136,76 @@ public final class CheckpointStore {
         return Files.isRegularFile(folder.resolve(MODEL_FILE)) ? Optional.of(folder) : Optional.empty();
     }
 
+    /** The state of a checkpoint; a missing or unreadable {@code state.json} fails naming the file. */
     public static TrainingState readState(Path checkpoint) throws IOException {
-        return Json.readFile(checkpoint.resolve(STATE_FILE), TrainingState.class);
+        Path file = checkpoint.resolve(STATE_FILE);
+        try {
+            return Json.readFile(file, TrainingState.class);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new IOException(file + " is missing: the checkpoint is incomplete", e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage()
+                    : e.getMessage();
+            throw new IOException(file + " is damaged: expected the JSON training state written with the checkpoint ("
+                    + (reason == null ? "" : reason.lines().findFirst().orElse("")) + ")", e);
+        }
+    }
+
+    /**
+     * The newest checkpoint whose state and model both read, newest first by the {@code last.json} pointer, then by
+     * epoch number. A damaged or missing checkpoint is skipped with a warning naming it; when the result is not the
+     * one {@code last.json} names, the pointer is rewritten to it so that everything after agrees.
+     *
+     * @return empty when no checkpoint is intact (the run starts afresh)
+     */
+    public Optional<Intact> newestIntact(boolean withUpdater) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        Path pointer = directory.resolve(LAST_POINTER);
+        String named = null;
+        if (Files.isRegularFile(pointer)) {
+            try {
+                named = Json.readFile(pointer, LastPointer.class).folder();
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                LOG.warn("{} is damaged ({}); looking for the newest intact checkpoint instead", pointer,
+                        e.getOriginalMessage());
+            }
+        }
+        if (named != null) {
+            Path folder = directory.resolve(named);
+            if (Files.isDirectory(folder)) {
+                candidates.add(folder);
+            } else {
+                LOG.warn("{} names {}, which is missing; looking for the newest intact checkpoint instead", pointer, folder);
+            }
+        }
+        List<Path> epochs = new ArrayList<>(epochCheckpoints());
+        java.util.Collections.reverse(epochs);
+        for (Path folder : epochs) {
+            if (!candidates.contains(folder)) {
+                candidates.add(folder);
+            }
+        }
+        for (Path folder : candidates) {
+            try {
+                TrainingState state = readState(folder);
+                ClassifierNetwork network = readModel(folder, withUpdater);
+                if (!folder.getFileName().toString().equals(named)) {
+                    LOG.warn("using checkpoint {} (epoch {})", folder, state.epochsCompleted());
+                    AtomicFiles.writeString(pointer, Json.write(new LastPointer(folder.getFileName().toString())));
+                }
+                return Optional.of(new Intact(folder, state, network));
+            } catch (IOException e) {
+                LOG.warn("skipping checkpoint {}: {}", folder, e.getMessage());
+            }
+        }
+        if (!candidates.isEmpty()) {
+            LOG.warn("no intact checkpoint in {}: the run starts again from epoch 1", directory);
+        }
+        return Optional.empty();
+    }
+
+    /** A checkpoint that was read whole: its folder, state and network. */
+    public record Intact(Path folder, TrainingState state, ClassifierNetwork network) {
     }
 
     public static ClassifierNetwork readModel(Path checkpoint, boolean withUpdater) throws IOException {
@@ -138,6 +220,10 @@ public final class CheckpointStore {
             network.save(temporary.resolve(MODEL_FILE).toFile(), withUpdater);
             Files.writeString(temporary.resolve(STATE_FILE), Json.write(state));
             replaceFolder(temporary, target);
+        } catch (IOException e) {
+            // e.g. "No space left on device", which names no file; the previous checkpoint stays the last one.
+            throw new IOException("cannot write checkpoint " + target + ": " + e.getMessage()
+                    + " (the previous checkpoint is kept)", e);
         } finally {
             deleteTree(temporary);
         }
