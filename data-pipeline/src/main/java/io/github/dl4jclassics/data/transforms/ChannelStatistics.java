@@ -53,4 +53,39 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
         }
         return new ChannelStatistics(mean, std);
     }
+
+    /**
+     * Note 001's statistics: per channel, the mean of the per-image means and the mean of the per-image (population)
+     * standard deviations. For images of one size the mean equals {@link #compute}'s; the standard deviation is
+     * smaller, as it leaves out the spread between images.
+     */
+    public static ChannelStatistics computeMeanOfPerImageStd(ImageSet images) {
+        int channels = images.shape().channels();
+        int plane = images.shape().height() * images.shape().width();
+        double[] meanSum = new double[channels];
+        double[] stdSum = new double[channels];
+        byte[] image = new byte[images.shape().size()];
+        for (int n = 0; n < images.size(); n++) {
+            images.copyBytes(n, image, 0);
+            for (int c = 0; c < channels; c++) {
+                long s = 0;
+                long ss = 0;
+                for (int i = c * plane, end = i + plane; i < end; i++) {
+                    int v = image[i] & 0xFF;
+                    s += v;
+                    ss += (long) v * v;
+                }
+                double mean = (double) s / plane;
+                meanSum[c] += mean;
+                stdSum[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0));
+            }
+        }
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = meanSum[c] / images.size();
+            std[c] = Math.max(stdSum[c] / images.size(), 1e-6);
+        }
+        return new ChannelStatistics(mean, std);
+    }
 }

@@ -124,6 +124,31 @@ class ImageFolderReaderTest {
         assertThat(result.images().pixel(1, 1, 0, 0)).isEqualTo(200); // forest's green survived the skip
     }
 
+    /** A JPEG or PNG cut short decodes "fine" in OpenCV (grey rows); it must be skipped, named, never used. */
+    @Test
+    void truncatedJpegAndPngAreSkippedAndNamed() throws Exception {
+        writeScene(dir);
+        Path jpeg = dir.resolve("seg_train/forest/cut.jpg");
+        TestData.writeImage(jpeg, 64, 48, 5, 200, 30, "jpg");
+        Path png = dir.resolve("seg_train/street/cut.png");
+        TestData.writeImage(png, 64, 48, 250, 10, 20, "png");
+        byte[] jpegBytes = Files.readAllBytes(jpeg);
+        byte[] pngBytes = Files.readAllBytes(png);
+        Files.write(jpeg, java.util.Arrays.copyOf(jpegBytes, jpegBytes.length * 2 / 3));
+        Files.write(png, java.util.Arrays.copyOf(pngBytes, pngBytes.length - 20));
+        Path whole = dir.resolve("seg_train/forest/whole.jpg");
+        Files.write(whole, jpegBytes);
+
+        ImageFolderReader.Result result = ImageFolderReader.read(ImageFolderReader.list(dir.resolve("seg_train"), null),
+                null, options(8), "scene train");
+
+        assertThat(result.skipped()).hasSize(2);
+        assertThat(result.skipped().get(0)).contains(jpeg.toString()).contains("truncated JPEG");
+        assertThat(result.skipped().get(1)).contains(png.toString()).contains("truncated PNG");
+        assertThat(result.images().size()).isEqualTo(7); // the 6 and the complete JPEG
+        assertThat(ImageFileCheck.problem(whole)).isNull();
+    }
+
     @Test
     void classWithOnlyUnreadableImagesFails() throws Exception {
         writeScene(dir);
