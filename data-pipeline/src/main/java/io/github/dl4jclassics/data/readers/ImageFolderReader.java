@@ -239,15 +239,11 @@ public final class ImageFolderReader {
         ImageRecordReader reader = new ImageRecordReader(shape.height(), shape.width(), shape.channels(),
                 new ParentPathLabelGenerator());
         reader.initialize(new CollectionInputSplit(uris));
-        // The reader numbers the classes it saw in this chunk; map them to the listing's classes.
-        List<String> readerLabels = reader.getLabels();
-        int[] labelMap = new int[readerLabels.size()];
-        for (int l = 0; l < labelMap.length; l++) {
-            labelMap[l] = listing.classNames().indexOf(readerLabels.get(l));
-        }
+        // The reader numbers only the classes it saw in this chunk: give it the listing's, so indices are global.
+        reader.setLabels(listing.classNames());
         int[] chunkLabels = new int[positions.size()];
         try (PixelStoreBuilder chunk = PixelStoreBuilder.create(positions.size(), shape.size(), Long.MAX_VALUE, null)) {
-            int read = RecordReaderImages.readInto(reader, readerLabels.size(), labelMap, shape,
+            int read = RecordReaderImages.readInto(reader, listing.classNames().size(), null, shape,
                     RecordReaderImages.ChannelOrder.BGR, chunk, 0, chunkLabels, listing.root().toString());
             if (read != positions.size()) {
                 throw new IOException("decoded " + read + " of " + positions.size() + " images");

@@ -124,6 +124,28 @@ class ImageFolderReaderTest {
         assertThat(result.images().pixel(1, 1, 0, 0)).isEqualTo(200); // forest's green survived the skip
     }
 
+    @Test
+    void chunksOfOneClassKeepTheGlobalLabelsAndColours() throws Exception {
+        // 3 classes x 150 images: the 128-image decoding chunks hold one class each, or two.
+        int[][] colours = {{250, 10, 20}, {5, 200, 30}, {40, 60, 240}};
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 150; i++) {
+                TestData.writeImage(dir.resolve("seg_train/k" + c + "/" + String.format("%03d", i) + ".png"), 4, 4,
+                        colours[c][0], colours[c][1], colours[c][2], "png");
+            }
+        }
+        ImageFolderReader.Result result = ImageFolderReader.read(ImageFolderReader.list(dir.resolve("seg_train"), null),
+                null, options(4), "many");
+        ImageSet images = result.images();
+        assertThat(images.size()).isEqualTo(450);
+        for (int n = 0; n < 450; n++) {
+            int c = n / 150;
+            assertThat(images.label(n)).isEqualTo(c);
+            assertThat(new int[]{images.pixel(n, 0, 2, 2), images.pixel(n, 1, 2, 2), images.pixel(n, 2, 2, 2)})
+                    .containsExactly(colours[c]);
+        }
+    }
+
     /** A JPEG or PNG cut short decodes "fine" in OpenCV (grey rows); it must be skipped, named, never used. */
     @Test
     void truncatedJpegAndPngAreSkippedAndNamed() throws Exception {

@@ -45,6 +45,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +249,14 @@ public final class ExperimentRunner {
 
         // The trained model, then its metrics on test (and validation), then the human-facing files.
         ClassifierNetwork trained = outcome.network();
-        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> trained.save(tmp.toFile(), false));
+        // The fitted ND4J normalizer travels inside model.zip (ModelSerializer's normalizer entry): evaluate and plain
+        // DL4J code restore it with ModelSerializer.restoreNormalizerFromFile.
+        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> {
+            trained.save(tmp.toFile(), false);
+            if (data.normalizer() != null) {
+                ModelSerializer.addNormalizerToModel(tmp.toFile(), data.normalizer());
+            }
+        });
         SplitMetrics test = Evaluator.evaluate(trained, data.evalIterator(data.test(), batchSize), data.classNames(), k);
         SplitMetrics validation = data.validation() == null ? null
                 : Evaluator.evaluate(trained, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
