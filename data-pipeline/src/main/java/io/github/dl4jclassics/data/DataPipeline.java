@@ -102,7 +102,9 @@ public final class DataPipeline {
                 fingerprint = source.fingerprint(files);
             }
             String key = Fingerprints.sha256(source.id() + "|" + fingerprint + "|" + config.labels() + "|limit="
-                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape() + "|stats-v1"
+                    + options.limitTrain() + "|split=" + config.split() + "|shape=" + train.shape()
+                    // v2: image folders are decoded by OpenCV (DataVec ImageRecordReader), whose pixels differ slightly from ImageIO's
+                    + "|stats-v2"
                     + (normalize != null && !Normalize.PER_PIXEL.equals(normalize.statisticsOrDefault())
                     ? "|" + normalize.statisticsOrDefault() : ""));
             statistics = statistics(source.id(), key, train, needNormalization,

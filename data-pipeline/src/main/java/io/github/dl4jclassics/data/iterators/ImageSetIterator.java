@@ -32,7 +32,7 @@ public final class ImageSetIterator implements DataSetIterator {
     private final ImageSet images;
     private final int batchSize;
     private final List<BatchTransform> transforms;
-    private final Mixup mixup;
+    private final MixupPreProcessor mixup;
     private final DataNormalization normalizer;
     private final boolean shuffle;
     private final long seed;
@@ -66,7 +66,8 @@ public final class ImageSetIterator implements DataSetIterator {
         List<BatchTransform> sorted = transforms.stream()
                 .sorted(java.util.Comparator.comparingInt(BatchTransform::order)).toList();
         this.transforms = sorted.stream().filter(t -> !t.batchLevel()).toList();
-        this.mixup = sorted.stream().filter(Mixup.class::isInstance).map(Mixup.class::cast).findFirst().orElse(null);
+        this.mixup = sorted.stream().filter(Mixup.class::isInstance).map(Mixup.class::cast).findFirst()
+                .map(m -> m.preProcessor(new Random(seed))).orElse(null);
         InputShape shape = images.shape();
         for (BatchTransform transform : this.transforms) {
             shape = transform.outputShape(shape);
@@ -160,16 +161,19 @@ public final class ImageSetIterator implements DataSetIterator {
         for (BatchTransform transform : transforms) {
             transform.apply(batch, random);
         }
+        if (mixup != null) {
+            // MixupPreProcessor's draws and arithmetic, on the arrays before they become INDArrays (faster), with the
+            // batch's own generator after the per-image steps drew from it: reproducible from the position alone.
+            MixupPreProcessor.Draw draw = mixup.draw(random, count);
+            MixupPreProcessor.mix(batch.features(), count, batch.shape().size(), draw.lambda(), draw.permutation());
+            MixupPreProcessor.mix(batch.labels(), count, classes, draw.lambda(), draw.permutation());
+        }
         cursor += count;
         batchIndex++;
         InputShape out = batch.shape();
         DataSet dataSet = new DataSet(
                 Nd4j.create(batch.features(), new long[]{count, out.channels(), out.height(), out.width()}, 'c'),
                 Nd4j.create(batch.labels(), new long[]{count, classes}, 'c'));
-        if (mixup != null) {
-            // The batch's own generator, after the per-image steps drew from it: reproducible from the position.
-            mixup.preProcessor(random).apply(dataSet, random);
-        }
         if (normalizer != null) {
             normalizer.preProcess(dataSet);
         }
