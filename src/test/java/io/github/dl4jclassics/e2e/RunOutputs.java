@@ -59,6 +59,9 @@ final class RunOutputs {
         assertThat(total).isEqualTo(testCount);
         assertThat((double) diagonal / total).isCloseTo(test.get("top1").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(result.get("verdict").asText()).isIn("PASS", "FAIL", "NO_REFERENCE", "NOT_COMPARABLE");
+        // model.zip carries the fitted normalizer, a stock ND4J class that plain DL4J restores.
+        Object normalizer = org.deeplearning4j.util.ModelSerializer.restoreNormalizerFromFile(run.resolve("model.zip").toFile());
+        assertThat(normalizer).isExactlyInstanceOf(org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize.class);
         JsonNode environment = Json.mapper().readTree(run.resolve("environment.json").toFile());
         assertThat(environment.get("dl4jVersion").asText()).isEqualTo("1.0.0-M2.1");
         assertThat(environment.get("javaVersion").asText()).isNotBlank();

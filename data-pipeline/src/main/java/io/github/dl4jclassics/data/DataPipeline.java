@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and validates a data set, resizes it once, splits it, computes the statistics the transforms need from
- * the training split only (or reuses saved ones), and checks that batches will have the model's input shape,
+ * Reads and validates a data set (through DataVec record readers, see {@link DatasetSource}), resizes it once, splits
+ * it, computes the statistics the transforms need from the training split only (or reuses saved ones), builds the ND4J
+ * normalizer of the recipe, and checks that batches will have the model's input shape,
  * all before any training starts. Nothing is written anywhere but the cache directory, and only after the
  * files were read and validated.
  */
@@ -93,9 +95,10 @@ public final class DataPipeline {
             validation = parts.validation();
         }
 
-        boolean needNormalization = sorted.stream().anyMatch(t -> t instanceof Normalize n && n.needsStatistics());
-        String statisticsMethod = sorted.stream().filter(t -> t instanceof Normalize n && n.needsStatistics())
-                .map(t -> ((Normalize) t).statisticsOrDefault()).findFirst().orElse(Normalize.PER_PIXEL);
+        Normalize normalize = sorted.stream().filter(Normalize.class::isInstance).map(Normalize.class::cast)
+                .findFirst().orElse(null);
+        // A model's own normalizer (from its model.zip) makes the training split's statistics unnecessary.
+        boolean needNormalization = normalize != null && normalize.needsStatistics() && options.savedNormalizer() == null;
         boolean needPca = sorted.stream().anyMatch(t -> t instanceof PcaColour p && p.needsEigen());
         DataStatistics statistics = DataStatistics.NONE;
         if (needNormalization || needPca) {
@@ -103,17 +106,21 @@ public final class DataPipeline {
                 fingerprint = source.fingerprint(files);
             }
             String key = Fingerprints.sha256(source.id() + "|" + fingerprint + "|" + config.labels() + "|limit="
-                    + options.limitTrain() + "|split=" + split + "|shape=" + train.shape() + "|stats-v1"
-                    + (Normalize.PER_PIXEL.equals(statisticsMethod) ? "" : "|" + statisticsMethod));
-            statistics = statistics(source.id(), key, train, needNormalization, statisticsMethod, needPca, options);
+                    + options.limitTrain() + "|split=" + split + "|shape=" + train.shape()
+                    // v2: image folders are decoded by OpenCV (DataVec ImageRecordReader), whose pixels differ slightly from ImageIO's
+                    + "|stats-v2"
+                    + (normalize != null && !Normalize.PER_PIXEL.equals(normalize.statisticsOrDefault())
+                    ? "|" + normalize.statisticsOrDefault() : ""));
+            statistics = statistics(source.id(), key, train, needNormalization,
+                    normalize == null ? Normalize.PER_PIXEL : normalize.statisticsOrDefault(), needPca, options);
         }
 
         List<BatchTransform> bound = new ArrayList<>();
         for (BatchTransform transform : sorted) {
             if (transform instanceof Resize) {
                 continue; // applied once above, to the stored images
-            } else if (transform instanceof Normalize normalize && normalize.needsStatistics()) {
-                bound.add(Normalize.of(statistics.normalization()));
+            } else if (transform instanceof Normalize) {
+                continue; // the ND4J normalizer below, applied to whole batches
             } else if (transform instanceof PcaColour pca && pca.needsEigen()) {
                 bound.add(pca.withEigen(statistics.pca()));
             } else {
@@ -143,8 +150,15 @@ public final class DataPipeline {
         if (!evalShape.equals(modelInput)) {
             throw new IllegalStateException("evaluation transforms give " + evalShape + ", training ones " + modelInput);
         }
+        DataNormalization normalizer = null;
+        if (options.savedNormalizer() != null) {
+            normalizer = options.savedNormalizer();
+        } else if (normalize != null) {
+            ChannelStatistics given = normalize.needsStatistics() ? statistics.normalization() : normalize.given();
+            normalizer = Normalize.normalizer(given, modelInput.channels());
+        }
         return new PreparedData(source.id(), train, validation, test, train.classNames(), statistics,
-                List.copyOf(bound), List.copyOf(eval));
+                List.copyOf(bound), List.copyOf(eval), normalizer);
     }
 
     private static boolean isSize(InputShape shape, Resize resize) {
@@ -153,7 +167,7 @@ public final class DataPipeline {
 
     /** Saved statistics, else cached ones for this key, else computed from {@code train} (and cached). */
     private static DataStatistics statistics(String datasetId, String key, ImageSet train, boolean needNormalization,
-                                             String statisticsMethod, boolean needPca, PrepareOptions options) throws IOException {
+                                             String method, boolean needPca, PrepareOptions options) throws IOException {
         DataStatistics saved = options.saved() == null ? DataStatistics.NONE : options.saved();
         ChannelStatistics normalization = saved.normalization();
         PcaEigen pca = saved.pca();
@@ -177,10 +191,9 @@ public final class DataPipeline {
         }
         boolean computed = false;
         if (needNormalization && normalization == null) {
-            normalization = ChannelStatistics.compute(train, statisticsMethod);
+            normalization = ChannelStatistics.compute(train, method);
             computed = true;
-            LOG.info("normalization statistics ({}) of {} ({} images): mean {} std {}", statisticsMethod, datasetId,
-                    train.size(),
+            LOG.info("normalization statistics ({}) of {} ({} images): mean {} std {}", method, datasetId, train.size(),
                     Arrays.toString(normalization.mean()), Arrays.toString(normalization.std()));
         }
         if (needPca && pca == null) {

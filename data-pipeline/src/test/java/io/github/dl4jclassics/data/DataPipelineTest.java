@@ -2,6 +2,7 @@ package io.github.dl4jclassics.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.data.iterators.ImageSetIterator;
@@ -24,6 +25,7 @@ import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 
 class DataPipelineTest {
 
@@ -62,8 +64,13 @@ class DataPipelineTest {
         assertThat(data.dataStatistics().pca().eigenvalues()).containsExactly(PcaEigen.compute(data.train()).eigenvalues());
         // Augmentations for training only; resize is not a batch step (already applied).
         assertThat(data.trainTransforms()).extracting(t -> t.getClass().getSimpleName())
-                .containsExactly("RandomCrop", "HorizontalFlip", "PcaColour", "Normalize", "Mixup");
-        assertThat(data.evalTransforms()).extracting(t -> t.getClass().getSimpleName()).containsExactly("Normalize");
+                .containsExactly("RandomCrop", "HorizontalFlip", "PcaColour", "Mixup");
+        assertThat(data.evalTransforms()).isEmpty();
+        // Normalization is ND4J's stock NormalizerStandardize with the training split's per-channel statistics.
+        assertThat(data.normalizer()).isExactlyInstanceOf(NormalizerStandardize.class);
+        NormalizerStandardize normalizer = (NormalizerStandardize) data.normalizer();
+        assertThat(normalizer.getMean().toDoubleVector()).containsExactly(expected.mean(), within(1e-4));
+        assertThat(normalizer.getStd().toDoubleVector()).containsExactly(expected.std(), within(1e-4));
 
         Path statistics;
         try (Stream<Path> files = Files.list(cache.resolve("statistics"))) {
@@ -80,6 +87,13 @@ class DataPipelineTest {
         DataStatistics saved = new DataStatistics(new ChannelStatistics(new double[]{9, 9, 9}, new double[]{2, 2, 2}),
                 cached.statistics().pca());
         assertThat(prepare(config, new InputShape(3, 16, 16), saved).statistics().mean()).containsExactly(9, 9, 9);
+        // A model's own normalizer (restored from its model.zip) wins over everything.
+        NormalizerStandardize own = Normalize.normalizer(new ChannelStatistics(new double[]{7, 7, 7},
+                new double[]{3, 3, 3}), 3);
+        PreparedData evaluated = DataPipeline.prepare(CifarDataset(), DataFiles.of(dir), config, new InputShape(3, 16, 16),
+                PrepareOptions.defaults().withCacheDir(cache).withSavedNormalizer(own));
+        assertThat(evaluated.normalizer()).isSameAs(own);
+        assertThat(evaluated.evalIterator(evaluated.test(), 2).normalizer()).isSameAs(own);
     }
 
     @Test

@@ -24,16 +24,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code evaluate RUN_DIR_OR_MODEL}: evaluates a saved model.zip on its data set with the recipe and normalization
- * saved beside it (manifest.json, normalization.json), and writes the outputs of a run into a new folder:
+ * {@code evaluate RUN_DIR_OR_MODEL}: evaluates a saved model.zip on its data set with the normalizer saved inside it
+ * (an ND4J {@code NormalizerStandardize}; older runs: normalization.json beside it) and the data recipe of the
+ * manifest.json beside it, and writes the outputs of a run into a new folder:
  * result.json (status "EVALUATED"), the confusion CSVs, the charts and report.html/report.md.
  *
  * <p>The data are prepared exactly as the run prepared them (same manifest data section, same validation split seed,
- * the saved normalization statistics, the run's batch size), so evaluating a run's model.zip reproduces its
+ * the saved normalizer, the run's batch size), so evaluating a run's model.zip reproduces its
  * result.json test metrics exactly.
  */
 public final class ModelEvaluation {
@@ -136,9 +139,13 @@ public final class ModelEvaluation {
                 throw new IOException("cannot read " + normalizationFile + " as {normalization: {mean, std}, pca: {...}}: "
                         + e.getMessage(), e);
             }
-        } else {
-            LOG.warn("no {} beside {}: normalization statistics (if the recipe needs them) are recomputed from the "
-                    + "training split", NORMALIZATION, model);
+        }
+        // The normalizer the run fitted, saved inside model.zip; runs from before it was saved there use the
+        // statistics of normalization.json (or, without that file, recompute them from the training split).
+        DataNormalization normalizer = restoreNormalizer(model);
+        if (normalizer == null && saved == null) {
+            LOG.warn("no normalizer in {} and no {} beside it: normalization statistics (if the recipe needs them) are"
+                    + " recomputed from the training split", model, NORMALIZATION);
         }
 
         long started = System.nanoTime();
@@ -148,7 +155,8 @@ public final class ModelEvaluation {
         LOG.info("evaluating {} on {} from {}", model, source.id(), files);
         PrepareOptions prepare = PrepareOptions.defaults().withCacheDir(options.cacheDir())
                 .withLimits(null, options.limitTest())
-                .withSaved(saved);
+                .withSaved(saved)
+                .withSavedNormalizer(normalizer);
         PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
         ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
 
@@ -177,6 +185,27 @@ public final class ModelEvaluation {
         ConfusionMatrixCsv.writeAll(outDir, result);
         RunReport.write(outDir);
         return result;
+    }
+
+    /** The ND4J normalizer stored in a model.zip by {@code ModelSerializer.addNormalizerToModel}, or null. */
+    public static DataNormalization restoreNormalizer(Path model) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
+            if (zip.getEntry(ModelSerializer.NORMALIZER_BIN) == null) {
+                return null;
+            }
+        }
+        Object normalizer;
+        try {
+            normalizer = ModelSerializer.restoreNormalizerFromFile(model.toFile());
+        } catch (Exception e) {
+            throw new IOException("cannot read the normalizer saved in " + model + ": " + e.getMessage(), e);
+        }
+        if (!(normalizer instanceof DataNormalization dataNormalization)) {
+            throw new IOException(model + " holds a normalizer of type "
+                    + (normalizer == null ? "none" : normalizer.getClass().getName())
+                    + ", expected an ND4J DataNormalization (e.g. NormalizerStandardize)");
+        }
+        return dataNormalization;
     }
 
     private static String text(JsonNode root, Path file, String dottedPath, boolean required) throws IOException {

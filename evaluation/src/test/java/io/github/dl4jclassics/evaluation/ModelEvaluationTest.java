@@ -13,6 +13,8 @@ import io.github.dl4jclassics.data.DatasetRegistry;
 import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
+import io.github.dl4jclassics.data.transforms.ChannelStatistics;
+import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
@@ -22,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 
 class ModelEvaluationTest {
 
@@ -90,6 +94,38 @@ class ModelEvaluationTest {
         assertThat(ImageIO.read(out.resolve("confusion-test.png").toFile())).isNotNull();
         RunResult written = Json.mapper().readValue(out.resolve("result.json").toFile(), RunResult.class);
         assertThat(written.test().top1()).isEqualTo(expected.top1());
+    }
+
+    @Test
+    void evaluatesFromTheNormalizerInsideModelZipAlone() throws IOException {
+        assumeTrue(Files.isDirectory(SAMPLE_DATA), "sample data set not found at " + SAMPLE_DATA.toAbsolutePath());
+        Path run = TestFiles.sampleRun(tmp, "zip-only");
+        Files.deleteIfExists(run.resolve("result.json"));
+        Files.deleteIfExists(run.resolve("normalization.json"));
+        ObjectNode manifest = (ObjectNode) Json.mapper().readTree(run.resolve("manifest.json").toFile());
+        DataConfig config = Json.mapper().treeToValue(manifest.get("data"), DataConfig.class);
+        InputShape input = InputShape.parse(manifest.path("model").path("input").asText());
+        DatasetSource source = DatasetRegistry.standard().get(config.dataset());
+        // Statistics far from the real ones: results can only match when evaluate uses the zip's normalizer.
+        NormalizerStandardize own = Normalize.normalizer(new ChannelStatistics(new double[]{20}, new double[]{40}), 1);
+        PreparedData data = DataPipeline.prepare(source, DataFiles.of(SAMPLE_DATA.toString()), config, input,
+                PrepareOptions.defaults().withCacheDir(null).withSavedNormalizer(own));
+        ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
+                ModelRegistry.standard().get("lenet5").configuration(new ModelSpec(10, input, 7)));
+        Path model = run.resolve("model.zip");
+        network.save(model.toFile(), false);
+        ModelSerializer.addNormalizerToModel(model.toFile(), own);
+        SplitMetrics expected = Evaluator.evaluate(network, data.evalIterator(data.test(), 64), data.classNames(), 5);
+
+        assertThat(ModelEvaluation.restoreNormalizer(model)).isExactlyInstanceOf(NormalizerStandardize.class);
+        RunResult evaluated = ModelEvaluation.evaluate(model, tmp.resolve("out-zip"),
+                new ModelEvaluation.Options(SAMPLE_DATA, null, null));
+
+        assertSameMetrics(evaluated.test(), expected);
+        // Plain DL4J reads the same normalizer back without this project.
+        NormalizerStandardize restored = ModelSerializer.restoreNormalizerFromFile(model.toFile());
+        assertThat(restored.getMean().getDouble(0)).isEqualTo(20.0);
+        assertThat(restored.getStd().getDouble(0)).isEqualTo(40.0);
     }
 
     @Test

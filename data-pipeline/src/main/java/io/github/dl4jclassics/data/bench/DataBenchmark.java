@@ -18,6 +18,7 @@ import io.github.dl4jclassics.data.transforms.PcaColour;
 import io.github.dl4jclassics.data.transforms.PcaEigen;
 import io.github.dl4jclassics.data.transforms.RandomCrop;
 import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.data.transforms.DataVecTransforms;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.datavec.api.io.labels.ParentPathLabelGenerator;
+import org.datavec.api.split.FileSplit;
+import org.datavec.image.recordreader.ImageRecordReader;
+import org.datavec.image.transform.ImageTransform;
+import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
 
 /**
  * Images per second of each reader and of the full training augmentation chain (through
@@ -62,6 +68,7 @@ public final class DataBenchmark {
         }
         results.add(cifar(workDir.resolve("cifar10"), 2000));
         results.add(imageFolder(workDir.resolve("scene"), 600, 64));
+        results.add(dataVecImageTransforms(workDir.resolve("scene"), 64));
         ImageSet cifarLike = random(10_000, new InputShape(3, 32, 32));
         results.add(chain("augmentation chain 3x32x32 (crop, flip, PCA, norm)", cifarLike, List.of(new RandomCrop(null, 4),
                 new HorizontalFlip(0.5), new PcaColour(null, PcaEigen.compute(cifarLike)),
@@ -80,7 +87,8 @@ public final class DataBenchmark {
         IdxDataset source = IdxDataset.fashionMnist();
         ImageSet train = source.read(DataFiles.of(folder), Subset.TRAIN, null);
         ImageSet test = source.read(DataFiles.of(folder), Subset.TEST, null);
-        return new Result("reader idx (real Fashion-MNIST .gz)", train.size() + test.size(), seconds(start), "gunzip + parse");
+        return new Result("reader idx (real Fashion-MNIST .gz)", train.size() + test.size(), seconds(start),
+                "IdxRecordReader + RecordReaderDataSetIterator");
     }
 
     static Result cifar(Path folder, int perBatch) throws IOException {
@@ -100,7 +108,8 @@ public final class DataBenchmark {
         long start = System.nanoTime();
         DataConfig config = new DataConfig("cifar10", null, null, null, null);
         ImageSet train = CifarDataset.cifar10().read(DataFiles.of(folder), Subset.TRAIN, config);
-        return new Result("reader cifar10 (binary batches)", train.size(), seconds(start), "synthetic, official format");
+        return new Result("reader cifar10 (binary batches)", train.size(), seconds(start),
+                "CifarRecordReader + RecordReaderDataSetIterator; synthetic, official format");
     }
 
     static Result imageFolder(Path folder, int count, int size) throws IOException {
@@ -125,7 +134,30 @@ public final class DataBenchmark {
         ImageSet images = ImageFolderReader.read(listing, null,
                 new LoadOptions(new InputShape(3, size, size), null, 1L << 30), "bench").images();
         return new Result("reader image-folder (150x150 JPEG -> " + size + ")", images.size(), seconds(start),
-                "decode + resize, " + Runtime.getRuntime().availableProcessors() + " threads, first run (no cache)");
+                "ImageRecordReader (OpenCV) decode + resize, " + Runtime.getRuntime().availableProcessors()
+                        + " threads, first run (no cache)");
+    }
+
+    /**
+     * A plain DataVec pipeline of one's own: ImageRecordReader decoding the JPEGs every epoch, with the project's flip
+     * and PCA colour ImageTransforms, batched by RecordReaderDataSetIterator (what the README shows; not the trainer's
+     * path, which decodes once).
+     */
+    static Result dataVecImageTransforms(Path folder, int size) throws IOException {
+        ImageSet sample = ImageFolderReader.read(ImageFolderReader.list(folder, null), null,
+                new LoadOptions(new InputShape(3, size, size), null, 1L << 30), "bench").images();
+        ImageTransform augment = DataVecTransforms.training(List.of(new HorizontalFlip(0.5),
+                new PcaColour(null, PcaEigen.compute(sample))), null, 1);
+        ImageRecordReader reader = new ImageRecordReader(size, size, 3, new ParentPathLabelGenerator(), augment);
+        reader.initialize(new FileSplit(folder.toFile(), new String[]{"jpg"}, new Random(1)));
+        RecordReaderDataSetIterator batches = new RecordReaderDataSetIterator(reader, 64, 1, reader.getLabels().size());
+        long start = System.nanoTime();
+        int count = 0;
+        while (batches.hasNext()) {
+            count += batches.next().numExamples();
+        }
+        return new Result("DataVec ImageRecordReader + flip, PCA (" + size + ")", count, seconds(start),
+                "decodes every epoch; one thread; for own pipelines");
     }
 
     static Result chain(String name, ImageSet images, List<BatchTransform> transforms, int batchSize, int epochs) {

@@ -7,7 +7,8 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.Subset;
 import io.github.dl4jclassics.data.readers.CifarReader;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.data.readers.CifarRecordReader;
+import io.github.dl4jclassics.data.readers.RecordReaderImages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +81,12 @@ public final class CifarDataset implements DatasetSource {
         wanted.add(namesFile);
         Map<String, byte[]> contents = source.readAll(wanted);
         List<String> classNames = CifarReader.parseNames(source, contents, namesFile, numClasses);
-        CifarReader.Records records = CifarReader.parse(source, layout, contents, members, labelIndex, numClasses);
+        // Through a DataVec record reader and RecordReaderDataSetIterator, like every data set; CIFAR is RGB.
+        CifarRecordReader reader = CifarRecordReader.of(source, layout, contents, members, labelIndex, classNames);
         String what = isCifar10() ? "" : config.coarseLabels() ? " coarse" : " fine";
-        return new ImageSet(records.pixels(), records.labels(), new InputShape(3, CifarReader.SIDE, CifarReader.SIDE),
-                classNames, id + what + " " + subset.name().toLowerCase() + " (" + source.describe(String.join(",", members)) + ")");
+        return RecordReaderImages.read(reader, reader.count(), classNames, reader.shape(),
+                RecordReaderImages.ChannelOrder.RGB, Long.MAX_VALUE,
+                id + what + " " + subset.name().toLowerCase() + " (" + source.describe(String.join(",", members)) + ")");
     }
 
     @Override

@@ -2,12 +2,12 @@ package io.github.dl4jclassics.data.datasets;
 
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.data.DataFiles;
-import io.github.dl4jclassics.data.DataFormatException;
 import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.Subset;
 import io.github.dl4jclassics.data.readers.IdxReader;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.data.readers.IdxRecordReader;
+import io.github.dl4jclassics.data.readers.RecordReaderImages;
 import java.io.IOException;
 import java.util.List;
 
@@ -62,25 +62,14 @@ public final class IdxDataset implements DatasetSource {
                 && IdxReader.exists(files, TEST_IMAGES) && IdxReader.exists(files, TEST_LABELS);
     }
 
+    /** Read through {@link IdxRecordReader} and DataVec's {@code RecordReaderDataSetIterator} into the byte store. */
     @Override
     public ImageSet read(DataFiles files, Subset subset, DataConfig config) throws IOException {
         String imagesName = subset == Subset.TRAIN ? TRAIN_IMAGES : TEST_IMAGES;
         String labelsName = subset == Subset.TRAIN ? TRAIN_LABELS : TEST_LABELS;
-        IdxReader.Images images = IdxReader.readImages(files, imagesName);
-        int[] labels = IdxReader.readLabels(files, labelsName);
-        if (labels.length != images.count()) {
-            throw new DataFormatException(files.describe(IdxReader.resolve(files, labelsName)) + " holds " + labels.length
-                    + " labels but " + files.describe(IdxReader.resolve(files, imagesName)) + " holds " + images.count()
-                    + " images");
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] >= classNames.size()) {
-                throw new DataFormatException(files.describe(IdxReader.resolve(files, labelsName)) + ": label " + labels[i]
-                        + " of example " + i + " is out of range 0.." + (classNames.size() - 1));
-            }
-        }
-        return new ImageSet(images.pixels(), labels, new InputShape(1, images.rows(), images.cols()), classNames,
-                id + " " + subset.name().toLowerCase() + " (" + files + ")");
+        IdxRecordReader reader = IdxRecordReader.of(files, imagesName, labelsName, classNames);
+        return RecordReaderImages.read(reader, reader.count(), classNames, reader.shape(),
+                RecordReaderImages.ChannelOrder.RGB, Long.MAX_VALUE, id + " " + subset.name().toLowerCase() + " (" + files + ")");
     }
 
     @Override

@@ -4,16 +4,24 @@ import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.TrainValidationSplit;
 import io.github.dl4jclassics.data.transforms.Batch;
 import io.github.dl4jclassics.data.transforms.BatchTransform;
+import io.github.dl4jclassics.data.transforms.Mixup;
+import io.github.dl4jclassics.data.transforms.MixupPreProcessor;
+import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.zoo.InputShape;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Batches of an {@link ImageSet} with its transforms applied, as a DL4J {@link DataSetIterator}.
+ * Batches of an {@link ImageSet} with its transforms applied, as a DL4J {@link DataSetIterator}: the decoded-image
+ * cache's counterpart of DataVec's {@code RecordReaderDataSetIterator} (the images were read through one, once).
+ * Per batch: the per-image steps on the pixel arrays (random crop, horizontal flip, PCA colour, grey-to-RGB), then
+ * the batch-level steps on the {@code DataSet}: mixup ({@link MixupPreProcessor}), then the ND4J
+ * {@link DataNormalization} (the one saved in model.zip), then any pre-processor set by the caller.
  *
  * <p>With shuffling, epoch {@code e} visits the examples in the permutation seeded by {@code seed + e}, and
  * batch {@code b} of that epoch draws its augmentation randomness from a generator seeded by
@@ -24,6 +32,8 @@ public final class ImageSetIterator implements DataSetIterator {
     private final ImageSet images;
     private final int batchSize;
     private final List<BatchTransform> transforms;
+    private final MixupPreProcessor mixup;
+    private final DataNormalization normalizer;
     private final boolean shuffle;
     private final long seed;
     private final InputShape outputShape;
@@ -33,20 +43,47 @@ public final class ImageSetIterator implements DataSetIterator {
     private int batchIndex;
     private DataSetPreProcessor preProcessor;
 
+    /**
+     * @param transforms the recipe's steps; a {@link Normalize} among them must have its statistics (or use the other
+     *                   constructor with the normalizer)
+     */
     public ImageSetIterator(ImageSet images, int batchSize, List<BatchTransform> transforms, boolean shuffle, long seed) {
+        this(images, batchSize, transforms, null, shuffle, seed);
+    }
+
+    /**
+     * @param transforms per-image steps and mixup; a {@link Normalize} step with explicit statistics is turned into its
+     *                   {@link DataNormalization}, one without statistics needs {@code normalizer}
+     * @param normalizer applied to every batch after the other steps (null: none, or the one of a Normalize step)
+     */
+    public ImageSetIterator(ImageSet images, int batchSize, List<BatchTransform> transforms,
+                            DataNormalization normalizer, boolean shuffle, long seed) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.images = images;
         this.batchSize = batchSize;
-        this.transforms = transforms.stream().sorted(java.util.Comparator.comparingInt(BatchTransform::order)).toList();
-        this.shuffle = shuffle;
-        this.seed = seed;
+        List<BatchTransform> sorted = transforms.stream()
+                .sorted(java.util.Comparator.comparingInt(BatchTransform::order)).toList();
+        this.transforms = sorted.stream().filter(t -> !t.batchLevel()).toList();
+        this.mixup = sorted.stream().filter(Mixup.class::isInstance).map(Mixup.class::cast).findFirst()
+                .map(m -> m.preProcessor(new Random(seed))).orElse(null);
         InputShape shape = images.shape();
         for (BatchTransform transform : this.transforms) {
             shape = transform.outputShape(shape);
         }
         this.outputShape = shape;
+        Normalize normalize = sorted.stream().filter(Normalize.class::isInstance).map(Normalize.class::cast)
+                .findFirst().orElse(null);
+        if (normalizer == null && normalize != null) {
+            if (normalize.needsStatistics()) {
+                throw new IllegalArgumentException("normalize has no statistics: pass the fitted normalizer");
+            }
+            normalizer = Normalize.normalizer(normalize.given(), shape.channels());
+        }
+        this.normalizer = normalizer;
+        this.shuffle = shuffle;
+        this.seed = seed;
         startEpoch(0);
     }
 
@@ -86,7 +123,12 @@ public final class ImageSetIterator implements DataSetIterator {
 
     /** True when a transform (mixup) makes soft labels, so batch accuracy is meaningless. */
     public boolean hasMixedLabels() {
-        return transforms.stream().anyMatch(BatchTransform::mixesLabels);
+        return mixup != null;
+    }
+
+    /** The normalization applied to every batch (null: none). */
+    public DataNormalization normalizer() {
+        return normalizer;
     }
 
     @Override
@@ -119,12 +161,22 @@ public final class ImageSetIterator implements DataSetIterator {
         for (BatchTransform transform : transforms) {
             transform.apply(batch, random);
         }
+        if (mixup != null) {
+            // MixupPreProcessor's draws and arithmetic, on the arrays before they become INDArrays (faster), with the
+            // batch's own generator after the per-image steps drew from it: reproducible from the position alone.
+            MixupPreProcessor.Draw draw = mixup.draw(random, count);
+            MixupPreProcessor.mix(batch.features(), count, batch.shape().size(), draw.lambda(), draw.permutation());
+            MixupPreProcessor.mix(batch.labels(), count, classes, draw.lambda(), draw.permutation());
+        }
         cursor += count;
         batchIndex++;
         InputShape out = batch.shape();
         DataSet dataSet = new DataSet(
                 Nd4j.create(batch.features(), new long[]{count, out.channels(), out.height(), out.width()}, 'c'),
                 Nd4j.create(batch.labels(), new long[]{count, classes}, 'c'));
+        if (normalizer != null) {
+            normalizer.preProcess(dataSet);
+        }
         if (preProcessor != null) {
             preProcessor.preProcess(dataSet);
         }

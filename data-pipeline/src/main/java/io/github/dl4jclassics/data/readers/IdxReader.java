@@ -7,7 +7,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads MNIST-format IDX files (MNIST, Fashion-MNIST), gzipped ({@code name.gz}) or plain: unsigned-byte
@@ -25,48 +27,97 @@ public final class IdxReader {
     public record Images(int count, int rows, int cols, byte[] pixels) {
     }
 
+    /** What to do about a damaged data file, appended to every message about one. */
+    static final String REDOWNLOAD = "delete it and download it again (the `download` command, or from the data"
+            + " set's site)";
+
     public static Images readImages(DataFiles files, String name) throws IOException {
         String resolved = resolve(files, name);
         try (DataInputStream in = open(files, resolved)) {
-            int magic = readHeader(in, files, resolved, "magic number");
-            if (magic != IMAGES_MAGIC) {
-                throw new DataFormatException(files.describe(resolved) + ": magic number 0x" + Integer.toHexString(magic)
-                        + " is not that of an IDX image file (0x00000803)");
-            }
-            int count = readHeader(in, files, resolved, "image count");
-            int rows = readHeader(in, files, resolved, "row count");
-            int cols = readHeader(in, files, resolved, "column count");
-            if (count < 0 || rows <= 0 || cols <= 0) {
-                throw new DataFormatException(files.describe(resolved) + ": invalid dimensions " + count + "x" + rows + "x" + cols);
-            }
-            byte[] pixels = new byte[Math.multiplyExact(count, rows * cols)];
-            readFully(in, pixels, files, resolved, count + " images of " + rows + "x" + cols);
-            expectEnd(in, files, resolved);
-            return new Images(count, rows, cols, pixels);
+            return readImages(in, files, resolved);
+        } catch (EOFException | ZipException e) {
+            throw damaged(files, resolved, e);
         }
+    }
+
+    private static Images readImages(DataInputStream in, DataFiles files, String resolved) throws IOException {
+        int magic = readHeader(in, files, resolved, "magic number");
+        if (magic != IMAGES_MAGIC) {
+            throw new DataFormatException(files.describe(resolved) + ": magic number 0x" + Integer.toHexString(magic)
+                    + " is not that of an IDX image file (0x00000803); " + REDOWNLOAD);
+        }
+        int count = readHeader(in, files, resolved, "image count");
+        int rows = readHeader(in, files, resolved, "row count");
+        int cols = readHeader(in, files, resolved, "column count");
+        if (count < 0 || rows <= 0 || cols <= 0) {
+            throw new DataFormatException(files.describe(resolved) + ": invalid dimensions " + count + "x" + rows + "x" + cols);
+        }
+        byte[] pixels = new byte[Math.multiplyExact(count, rows * cols)];
+        readFully(in, pixels, files, resolved, count + " images of " + rows + "x" + cols);
+        expectEnd(in, files, resolved);
+        return new Images(count, rows, cols, pixels);
     }
 
     public static int[] readLabels(DataFiles files, String name) throws IOException {
         String resolved = resolve(files, name);
         try (DataInputStream in = open(files, resolved)) {
-            int magic = readHeader(in, files, resolved, "magic number");
-            if (magic != LABELS_MAGIC) {
-                throw new DataFormatException(files.describe(resolved) + ": magic number 0x" + Integer.toHexString(magic)
-                        + " is not that of an IDX label file (0x00000801)");
-            }
-            int count = readHeader(in, files, resolved, "label count");
-            if (count < 0) {
-                throw new DataFormatException(files.describe(resolved) + ": negative label count " + count);
-            }
-            byte[] raw = new byte[count];
-            readFully(in, raw, files, resolved, count + " labels");
-            expectEnd(in, files, resolved);
-            int[] labels = new int[count];
-            for (int i = 0; i < count; i++) {
-                labels[i] = raw[i] & 0xFF;
-            }
-            return labels;
+            return readLabels(in, files, resolved);
+        } catch (EOFException | ZipException e) {
+            throw damaged(files, resolved, e);
         }
+    }
+
+    /** The magic number of an IDX file (gzipped or not): {@code 0x803} for images, {@code 0x801} for labels. */
+    public static int magic(DataFiles files, String name) throws IOException {
+        try (DataInputStream in = open(files, name)) {
+            return readHeader(in, files, name, "magic number");
+        } catch (EOFException | ZipException e) {
+            throw damaged(files, name, e);
+        }
+    }
+
+    /**
+     * The message for a file that is not what its name says: empty, cut short by an interrupted download, or a web
+     * page saved under the data file's name (a mirror's error or login page).
+     */
+    private static DataFormatException damaged(DataFiles files, String name, IOException cause) throws IOException {
+        byte[] start;
+        try (InputStream raw = files.open(name)) {
+            start = raw.readNBytes(512);
+        }
+        String text = new String(start, StandardCharsets.ISO_8859_1).stripLeading().toLowerCase(java.util.Locale.ROOT);
+        String problem;
+        if (start.length == 0) {
+            problem = "the file is empty (0 bytes)";
+        } else if (text.startsWith("<!doctype html") || text.startsWith("<html") || text.startsWith("<?xml")
+                || text.startsWith("<head") || text.startsWith("<")) {
+            problem = "the file is a web page (HTML), not " + (name.endsWith(".gz") ? "gzip data" : "an IDX file");
+        } else if (name.endsWith(".gz") && (start.length < 2 || (start[0] & 0xFF) != 0x1f || (start[1] & 0xFF) != 0x8b)) {
+            problem = "the file is not gzip data (" + cause.getMessage() + ")";
+        } else {
+            problem = "the file is truncated (" + cause.getMessage() + "), probably by an interrupted download";
+        }
+        return new DataFormatException(files.describe(name) + ": " + problem + "; " + REDOWNLOAD, cause);
+    }
+
+    private static int[] readLabels(DataInputStream in, DataFiles files, String resolved) throws IOException {
+        int magic = readHeader(in, files, resolved, "magic number");
+        if (magic != LABELS_MAGIC) {
+            throw new DataFormatException(files.describe(resolved) + ": magic number 0x" + Integer.toHexString(magic)
+                    + " is not that of an IDX label file (0x00000801); " + REDOWNLOAD);
+        }
+        int count = readHeader(in, files, resolved, "label count");
+        if (count < 0) {
+            throw new DataFormatException(files.describe(resolved) + ": negative label count " + count);
+        }
+        byte[] raw = new byte[count];
+        readFully(in, raw, files, resolved, count + " labels");
+        expectEnd(in, files, resolved);
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = raw[i] & 0xFF;
+        }
+        return labels;
     }
 
     /** {@code name} itself or its gzipped form {@code name.gz}, whichever exists. */
@@ -95,7 +146,7 @@ public final class IdxReader {
         try {
             return in.readInt();
         } catch (EOFException e) {
-            throw new DataFormatException(files.describe(name) + ": file ends inside the header (" + field + ")");
+            throw new DataFormatException(files.describe(name) + ": file ends inside the header (" + field + "); " + REDOWNLOAD);
         }
     }
 
@@ -104,7 +155,7 @@ public final class IdxReader {
         int read = in.readNBytes(target, 0, target.length);
         if (read != target.length) {
             throw new DataFormatException(files.describe(name) + ": truncated; header promises " + what + " ("
-                    + target.length + " bytes) but only " + read + " follow");
+                    + target.length + " bytes) but only " + read + " follow; " + REDOWNLOAD);
         }
     }
 

@@ -9,12 +9,10 @@ import io.github.dl4jclassics.data.store.ArrayPixelStore;
 import io.github.dl4jclassics.data.store.MappedPixelStore;
 import io.github.dl4jclassics.data.store.PixelStore;
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.data.transforms.Bilinear;
 import io.github.dl4jclassics.zoo.InputShape;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,26 +24,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.datavec.api.io.labels.ParentPathLabelGenerator;
+import org.datavec.api.split.CollectionInputSplit;
+import org.datavec.image.recordreader.ImageRecordReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads class-per-folder image sets ({@code root/<class>/*.jpg|png}): class names are the folder names in
- * sorted order, labels their indices. Images are decoded with {@code javax.imageio} (which yields RGB; no
- * BGR/RGB swap as with DataVec's OpenCV loader), converted to 3-channel RGB, resized bilinearly while loading,
- * and stored once as bytes: decoding runs in parallel, and the decoded set is cached on disk so later runs
- * decode no image at all. An unreadable image is skipped with a warning and counted.
+ * sorted order, labels their indices. Images are decoded by DataVec's {@code ImageRecordReader} with
+ * {@code ParentPathLabelGenerator} (OpenCV, which yields BGR: the channel axis is reversed once when storing, so the
+ * stored images are RGB), converted to 3 channels, resized bilinearly while loading, and stored once as bytes:
+ * decoding runs in parallel chunks, and the decoded set is cached on disk so later runs decode no image at all. A
+ * truncated or unreadable image is skipped with a warning naming it.
  */
 public final class ImageFolderReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderReader.class);
-    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+    private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff");
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        ImageIO.setUseCache(false); // decode in memory, no temporary files
-    }
 
     private ImageFolderReader() {
     }
@@ -113,9 +112,15 @@ public final class ImageFolderReader {
         return new Listing(root, classNames, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Files per DataVec reader: the decoding is spread over the cores in chunks of this many images. */
+    private static final int CHUNK = 128;
+
     /**
-     * Decodes the listed files at {@code which} (null: all), resized to {@code options.resizeTo()} (height and width)
-     * or, without a size, at their own size, which must then be the same for all.
+     * Decodes the listed files at {@code which} (null: all) with DataVec's {@link ImageRecordReader} (OpenCV through
+     * {@link org.datavec.image.loader.NativeImageLoader}, so JPEG, PNG, BMP, TIFF...), resized to
+     * {@code options.resizeTo()} (height and width, OpenCV's bilinear {@code INTER_LINEAR}) or, without a size, at
+     * their own size, which must then be the same for all. Labels come from {@link ParentPathLabelGenerator}. The
+     * loader yields BGR; the images are stored RGB. Truncated or undecodable files are skipped and named.
      */
     public static Result read(Listing listing, int[] which, LoadOptions options, String description) throws IOException {
         int[] selected = which != null ? which : IntStream.range(0, listing.size()).toArray();
@@ -123,7 +128,7 @@ public final class ImageFolderReader {
                 : new InputShape(3, options.resizeTo().height(), options.resizeTo().width());
         String key = null;
         if (options.cacheDir() != null) {
-            StringBuilder identity = new StringBuilder("image-folder-v1|").append(target).append('|')
+            StringBuilder identity = new StringBuilder("image-folder-v2-datavec|").append(target).append('|')
                     .append(Fingerprints.ofDirectory(listing.root())).append('|').append(Arrays.hashCode(selected));
             key = Fingerprints.sha256(identity.toString());
             Result cached = loadCache(options, key, listing, description);
@@ -131,48 +136,126 @@ public final class ImageFolderReader {
                 return cached;
             }
         }
-        if (target == null) {
-            target = nativeShape(listing, selected);
-        }
-        InputShape shape = target;
-        Path diskFile = options.cacheDir() == null ? null : options.cacheDir().resolve("images").resolve(key + ".u8");
         ConcurrentLinkedQueue<Integer> failed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> skipped = new ConcurrentLinkedQueue<>();
+        // Files that a decoder would accept although they are incomplete are refused before decoding.
+        IntStream.range(0, selected.length).parallel().forEach(i -> {
+            Path file = listing.files().get(selected[i]);
+            try {
+                String problem = ImageFileCheck.problem(file);
+                if (problem != null) {
+                    failed.add(i);
+                    skipped.add(file + " (" + problem + ")");
+                }
+            } catch (IOException e) {
+                failed.add(i);
+                skipped.add(file + " (cannot read: " + e.getMessage() + ")");
+            }
+        });
+        boolean[] bad = new boolean[selected.length];
+        failed.forEach(i -> bad[i] = true);
+        if (target == null) {
+            target = nativeShape(listing, selected, bad);
+        }
+        InputShape shape = target;
+        boolean exactSize = options.resizeTo() == null;
+        Path diskFile = options.cacheDir() == null ? null : options.cacheDir().resolve("images").resolve(key + ".u8");
+        int[] labels = new int[selected.length];
         PixelStore store;
         try (PixelStoreBuilder builder = PixelStoreBuilder.create(selected.length, shape.size(), options.memoryBudget(),
                 diskFile)) {
-            IntStream.range(0, selected.length).parallel().forEach(i -> {
-                Path file = listing.files().get(selected[i]);
-                byte[] image;
-                try {
-                    image = decode(file, shape.height(), shape.width(), options.resizeTo() == null);
-                } catch (IOException | RuntimeException e) {
-                    if (e instanceof DataFormatException format) {
-                        throw format;
+            int chunks = (selected.length + CHUNK - 1) / CHUNK;
+            IntStream.range(0, chunks).parallel().forEach(chunk -> {
+                int from = chunk * CHUNK;
+                int to = Math.min(selected.length, from + CHUNK);
+                List<Integer> positions = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    if (!bad[i]) {
+                        positions.add(i);
                     }
-                    failed.add(i);
-                    skipped.add(file + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-                    image = new byte[shape.size()];
                 }
-                builder.put(i, image, 0);
+                try {
+                    decode(listing, selected, positions, shape, exactSize, builder, labels);
+                } catch (DataFormatException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    // Some file of the chunk could not be decoded: decode one by one to name it and keep the others.
+                    for (int i : positions) {
+                        try {
+                            decode(listing, selected, List.of(i), shape, exactSize, builder, labels);
+                        } catch (DataFormatException format) {
+                            throw format;
+                        } catch (IOException | RuntimeException single) {
+                            failed.add(i);
+                            skipped.add(listing.files().get(selected[i]) + " (" + message(single) + ")");
+                        }
+                    }
+                }
             });
             store = builder.finish();
         }
-        boolean[] bad = new boolean[selected.length];
         failed.forEach(i -> bad[i] = true);
         int[] kept = IntStream.range(0, selected.length).filter(i -> !bad[i]).toArray();
-        int[] labels = Arrays.stream(kept).map(i -> listing.labels()[selected[i]]).toArray();
+        int[] keptLabels = Arrays.stream(kept).map(i -> labels[i]).toArray();
         List<String> skippedList = skipped.stream().sorted().toList();
         if (!skippedList.isEmpty()) {
-            LOG.warn("{}: skipped {} unreadable image(s) of {}: {}", listing.root(), skippedList.size(), selected.length,
-                    skippedList.size() <= 5 ? skippedList : skippedList.subList(0, 5) + " ...");
+            LOG.warn("{}: skipped {} unreadable image(s) of {} (not used for training or evaluation; replace or delete"
+                            + " them): {}", listing.root(), skippedList.size(), selected.length,
+                    skippedList.size() <= 20 ? skippedList : skippedList.subList(0, 20) + " ...");
         }
-        checkEveryClassHasImages(listing, Arrays.stream(selected).map(i -> listing.labels()[i]).toArray(), labels);
+        checkEveryClassHasImages(listing, Arrays.stream(selected).map(i -> listing.labels()[i]).toArray(), keptLabels);
         if (key != null) {
-            writeCache(options, key, store, new CacheIndex(shape.toString(), kept, labels, skippedList));
+            writeCache(options, key, store, new CacheIndex(shape.toString(), kept, keptLabels, skippedList));
         }
         int[] view = kept.length == selected.length ? null : kept;
-        return new Result(new ImageSet(store, view, labels, shape, listing.classNames(), description), skippedList);
+        return new Result(new ImageSet(store, view, keptLabels, shape, listing.classNames(), description), skippedList);
+    }
+
+    private static String message(Throwable e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /**
+     * Decodes the files at {@code positions} (indices into {@code selected}) with one {@link ImageRecordReader} and
+     * stores them at those positions of {@code builder}, their labels in {@code labels}.
+     */
+    private static void decode(Listing listing, int[] selected, List<Integer> positions, InputShape shape,
+                               boolean exactSize, PixelStoreBuilder builder, int[] labels) throws IOException {
+        if (positions.isEmpty()) {
+            return;
+        }
+        List<URI> uris = new ArrayList<>(positions.size());
+        for (int i : positions) {
+            Path file = listing.files().get(selected[i]);
+            if (exactSize) {
+                requireSize(file, shape);
+            }
+            uris.add(file.toUri());
+        }
+        ImageRecordReader reader = new ImageRecordReader(shape.height(), shape.width(), shape.channels(),
+                new ParentPathLabelGenerator());
+        reader.initialize(new CollectionInputSplit(uris));
+        // The reader numbers only the classes it saw in this chunk: give it the listing's, so indices are global.
+        reader.setLabels(listing.classNames());
+        int[] chunkLabels = new int[positions.size()];
+        try (PixelStoreBuilder chunk = PixelStoreBuilder.create(positions.size(), shape.size(), Long.MAX_VALUE, null)) {
+            int read = RecordReaderImages.readInto(reader, listing.classNames().size(), null, shape,
+                    RecordReaderImages.ChannelOrder.BGR, chunk, 0, chunkLabels, listing.root().toString());
+            if (read != positions.size()) {
+                throw new IOException("decoded " + read + " of " + positions.size() + " images");
+            }
+            PixelStore decoded = chunk.finish();
+            byte[] image = new byte[shape.size()];
+            for (int k = 0; k < positions.size(); k++) {
+                decoded.read(k, image, 0);
+                builder.put(positions.get(k), image, 0);
+                labels[positions.get(k)] = chunkLabels[k];
+            }
+        }
     }
 
     private static void checkEveryClassHasImages(Listing listing, int[] selectedLabels, int[] labels) {
@@ -192,77 +275,42 @@ public final class ImageFolderReader {
         }
     }
 
+    /** Height and width of an image as OpenCV decodes it, or null when it cannot. */
+    private static int[] size(Path file) {
+        Mat image = opencv_imgcodecs.imread(file.toString(), opencv_imgcodecs.IMREAD_COLOR);
+        try {
+            return image == null || image.empty() ? null : new int[]{image.rows(), image.cols()};
+        } finally {
+            if (image != null) {
+                image.close();
+            }
+        }
+    }
+
     /** The size of the first readable image, when no resize was configured. */
-    private static InputShape nativeShape(Listing listing, int[] selected) {
-        for (int index : selected) {
-            try {
-                BufferedImage image = ImageIO.read(listing.files().get(index).toFile());
-                if (image != null) {
-                    return new InputShape(3, image.getHeight(), image.getWidth());
+    private static InputShape nativeShape(Listing listing, int[] selected, boolean[] bad) {
+        for (int i = 0; i < selected.length; i++) {
+            if (!bad[i]) {
+                int[] size = size(listing.files().get(selected[i]));
+                if (size != null) {
+                    return new InputShape(3, size[0], size[1]);
                 }
-            } catch (IOException | RuntimeException ignored) {
-                // unreadable: the decoding pass skips and reports it
             }
         }
         throw new DataFormatException(listing.root() + ": none of the " + selected.length + " images could be read");
     }
 
-    /**
-     * One image as 3-channel RGB planes of {@code height x width}. With {@code exactSize} the image must already
-     * have that size (no resize configured), otherwise it is resized bilinearly.
-     */
-    public static byte[] decode(Path file, int height, int width, boolean exactSize) throws IOException {
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
+    /** Without a resize step every image must have the size of the first (the reader would otherwise resize it). */
+    private static void requireSize(Path file, InputShape shape) throws IOException {
+        int[] size = size(file);
+        if (size == null) {
             throw new IOException("not a readable image");
         }
-        int h = image.getHeight();
-        int w = image.getWidth();
-        if (exactSize && (h != height || w != width)) {
-            throw new DataFormatException(file + " is " + w + "x" + h + " (width x height) but the other images are "
-                    + width + "x" + height + "; add {\"type\": \"resize\"} to data.transforms");
+        if (size[0] != shape.height() || size[1] != shape.width()) {
+            throw new DataFormatException(file + " is " + size[1] + "x" + size[0] + " (width x height) but the other"
+                    + " images are " + shape.width() + "x" + shape.height() + "; add {\"type\": \"resize\"} to"
+                    + " data.transforms");
         }
-        byte[] planes = toRgbPlanes(image);
-        if (h == height && w == width) {
-            return planes;
-        }
-        byte[] resized = new byte[3 * height * width];
-        Bilinear.resize(planes, 0, 3, h, w, resized, 0, height, width);
-        return resized;
-    }
-
-    /** RGB planes (R, then G, then B) of any image type; fast paths for JPEG's BGR bytes and grey. */
-    static byte[] toRgbPlanes(BufferedImage image) {
-        int h = image.getHeight();
-        int w = image.getWidth();
-        int plane = h * w;
-        byte[] out = new byte[3 * plane];
-        int type = image.getType();
-        if ((type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_BYTE_GRAY)
-                && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
-                && buffer.getNumBanks() == 1 && buffer.getSize() == plane * (type == BufferedImage.TYPE_3BYTE_BGR ? 3 : 1)) {
-            byte[] data = buffer.getData();
-            if (type == BufferedImage.TYPE_3BYTE_BGR) {
-                for (int i = 0, j = 0; i < plane; i++, j += 3) {
-                    out[i] = data[j + 2];
-                    out[plane + i] = data[j + 1];
-                    out[2 * plane + i] = data[j];
-                }
-            } else {
-                System.arraycopy(data, 0, out, 0, plane);
-                System.arraycopy(data, 0, out, plane, plane);
-                System.arraycopy(data, 0, out, 2 * plane, plane);
-            }
-            return out;
-        }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < plane; i++) {
-            int p = argb[i];
-            out[i] = (byte) (p >> 16);
-            out[plane + i] = (byte) (p >> 8);
-            out[2 * plane + i] = (byte) p;
-        }
-        return out;
     }
 
     /** What the decoded-image cache stores beside the pixels. */

@@ -3,8 +3,7 @@ package io.github.dl4jclassics.data.transforms;
 import io.github.dl4jclassics.zoo.InputShape;
 
 /**
- * A batch being prepared: pixels as floats (N, C, H, W) and labels as class probabilities (one-hot, or soft
- * after mixup). Transforms change it in place; a transform that changes the shape replaces the arrays.
+ * A batch being prepared: pixels as floats (N, C, H, W) and labels as class probabilities (one-hot). Transforms change it in place; a transform that changes the shape replaces the arrays.
  */
 public final class Batch {
 
@@ -13,7 +12,6 @@ public final class Batch {
     private final float[] labels;
     private final int count;
     private final int numClasses;
-    private boolean labelsMixed;
 
     public Batch(float[] features, InputShape shape, float[] labels, int count, int numClasses) {
         if (features.length != count * shape.size() || labels.length != count * numClasses) {
@@ -44,15 +42,6 @@ public final class Batch {
 
     public int numClasses() {
         return numClasses;
-    }
-
-    /** True after mixup: labels are soft, so accuracy on this batch is not meaningful. */
-    public boolean labelsMixed() {
-        return labelsMixed;
-    }
-
-    public void markLabelsMixed() {
-        this.labelsMixed = true;
     }
 
     /** Replaces the pixels with an array of another shape (e.g. grey to RGB). */

@@ -9,7 +9,9 @@ import java.util.Random;
 /**
  * One step of the data recipe, written in a manifest as {@code {"type": "...", ...}}. Steps run in
  * {@link #order()} whatever their order in the manifest: resize, random crop, horizontal flip, PCA colour,
- * normalization, grey-to-RGB, mixup.
+ * grey-to-RGB, then the batch-level steps mixup and normalization (normalization is linear, so normalizing last
+ * gives what normalizing before mixup and grey-to-RGB gives). The per-image augmentations also exist as DataVec
+ * {@code ImageTransform}s for one's own DataVec pipelines: see {@link DataVecTransforms}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -40,8 +42,11 @@ public interface BatchTransform {
     @JsonIgnore
     boolean augmentation();
 
-    /** True for transforms that blend labels (mixup). */
-    default boolean mixesLabels() {
+    /**
+     * True for steps that act on the whole {@code DataSet} after the per-image steps: normalization (an ND4J
+     * {@code NormalizerStandardize}) and mixup (a {@code DataSetPreProcessor}). {@link #apply} is not used for them.
+     */
+    default boolean batchLevel() {
         return false;
     }
 

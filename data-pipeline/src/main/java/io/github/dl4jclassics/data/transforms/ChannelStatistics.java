@@ -5,8 +5,7 @@ import io.github.dl4jclassics.data.ImageSet;
 
 /**
  * Per-channel mean and standard deviation of pixel values (0..255 scale) over every pixel of a training set,
- * the population standard deviation as torchvision recipes compute it ({@link #compute}), or note 001's AlexNet
- * statistics ({@link #computeMeanOfPerImageStd}).
+ * the population standard deviation as torchvision recipes compute it (not the notes' std of per-image means).
  */
 public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @JsonProperty(required = true) double[] std) {
 
@@ -56,15 +55,15 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
     }
 
     /**
-     * Note 001's AlexNet statistics: per channel, the mean of the per-image means and the MEAN of the per-image
-     * (population, numpy's default) standard deviations. The latter is smaller than the per-pixel std because it
-     * leaves out the spread between images; the note normalizes with it, so its inputs are larger.
+     * Note 001's statistics: per channel, the mean of the per-image means and the mean of the per-image (population)
+     * standard deviations. For images of one size the mean equals {@link #compute}'s; the standard deviation is
+     * smaller, as it leaves out the spread between images.
      */
     public static ChannelStatistics computeMeanOfPerImageStd(ImageSet images) {
         int channels = images.shape().channels();
         int plane = images.shape().height() * images.shape().width();
-        double[] sumOfMeans = new double[channels];
-        double[] sumOfStds = new double[channels];
+        double[] meanSum = new double[channels];
+        double[] stdSum = new double[channels];
         byte[] image = new byte[images.shape().size()];
         for (int n = 0; n < images.size(); n++) {
             images.copyBytes(n, image, 0);
@@ -77,15 +76,15 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
                     ss += (long) v * v;
                 }
                 double mean = (double) s / plane;
-                sumOfMeans[c] += mean;
-                sumOfStds[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0.0));
+                meanSum[c] += mean;
+                stdSum[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0));
             }
         }
         double[] mean = new double[channels];
         double[] std = new double[channels];
         for (int c = 0; c < channels; c++) {
-            mean[c] = sumOfMeans[c] / images.size();
-            std[c] = Math.max(sumOfStds[c] / images.size(), 1e-6);
+            mean[c] = meanSum[c] / images.size();
+            std[c] = Math.max(stdSum[c] / images.size(), 1e-6);
         }
         return new ChannelStatistics(mean, std);
     }

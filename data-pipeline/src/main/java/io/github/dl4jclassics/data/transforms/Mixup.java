@@ -5,7 +5,7 @@ import java.util.Random;
 /**
  * Mixup (Zhang et al. 2018): one {@code lambda ~ Beta(alpha, alpha)} per batch, each example mixed with the
  * example at a random permutation of the batch, {@code x = lambda x + (1 - lambda) x[perm]}, labels likewise, as
- * the reference implementation does. Produces soft labels, so the batch is marked mixed; training only.
+ * the reference implementation does ({@link MixupPreProcessor}). Produces soft labels; training only.
  *
  * @param alpha Beta distribution parameter, greater than 0 (the scene notes use 0.2 to 1)
  */
@@ -27,39 +27,20 @@ public record Mixup(double alpha) implements BatchTransform {
         return true;
     }
 
+    /** Mixup acts on the whole batch: {@link MixupPreProcessor}. */
+    @Override
+    public boolean batchLevel() {
+        return true;
+    }
+
+    /** The DL4J {@code DataSetPreProcessor} of this step, drawing from {@code random}. */
+    public MixupPreProcessor preProcessor(Random random) {
+        return new MixupPreProcessor(alpha, random);
+    }
+
     @Override
     public void apply(Batch batch, Random random) {
-        double lambda = sampleBeta(random, alpha, alpha);
-        int count = batch.count();
-        int[] permutation = new int[count];
-        for (int i = 0; i < count; i++) {
-            permutation[i] = i;
-        }
-        for (int i = count - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = permutation[i];
-            permutation[i] = permutation[j];
-            permutation[j] = tmp;
-        }
-        mix(batch, lambda, permutation);
-    }
-
-    /** Mixes example i with example {@code permutation[i]} with weight {@code lambda} on example i. */
-    static void mix(Batch batch, double lambda, int[] permutation) {
-        mixArray(batch.features(), batch.count(), batch.shape().size(), (float) lambda, permutation);
-        mixArray(batch.labels(), batch.count(), batch.numClasses(), (float) lambda, permutation);
-        batch.markLabelsMixed();
-    }
-
-    private static void mixArray(float[] values, int count, int stride, float lambda, int[] permutation) {
-        float[] original = values.clone();
-        for (int i = 0; i < count; i++) {
-            int a = i * stride;
-            int b = permutation[i] * stride;
-            for (int k = 0; k < stride; k++) {
-                values[a + k] = lambda * original[a + k] + (1 - lambda) * original[b + k];
-            }
-        }
+        throw new UnsupportedOperationException("mixup runs as a MixupPreProcessor on the DataSet");
     }
 
     /** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */

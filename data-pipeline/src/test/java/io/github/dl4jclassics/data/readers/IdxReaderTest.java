@@ -93,6 +93,47 @@ class IdxReaderTest {
                 .hasMessageContaining("train-labels-idx1-ubyte: label 12 of example 1 is out of range 0..9");
     }
 
+    /** Issue #15: damaged downloads are named, with what is wrong and what to do. */
+    @Test
+    void emptyTruncatedAndHtmlGzipFilesAreNamedWithWhatToDo() throws Exception {
+        byte[] images = TestData.gzip(idxImages(0x803, 200, 28, 28, 200 * 784));
+        Path file = dir.resolve("train-images-idx3-ubyte.gz");
+        String[][] cases = {
+                {"empty", "the file is empty (0 bytes)"},
+                {"truncated", "the file is truncated"},
+                {"html", "the file is a web page (HTML), not gzip data"}};
+        for (String[] c : cases) {
+            writeSet(idxImages(0x803, 1, 4, 5, 20), idxLabels(0x801, 1, new int[]{1}));
+            byte[] content = switch (c[0]) {
+                case "empty" -> new byte[0];
+                case "truncated" -> java.util.Arrays.copyOf(images, images.length / 2);
+                default -> "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>\n".getBytes();
+            };
+            Files.write(file, content);
+            assertThatThrownBy(() -> IdxDataset.fashionMnist().read(DataFiles.of(dir), Subset.TRAIN, null))
+                    .as(c[0])
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining(c[1])
+                    .hasMessageContaining("delete it and download it again (the `download` command");
+        }
+    }
+
+    @Test
+    void idxRecordReaderFeedsAPlainRecordReaderDataSetIterator() throws Exception {
+        writeSet(idxImages(0x803, 3, 4, 5, 60), idxLabels(0x801, 3, new int[]{0, 9, 4}));
+        IdxRecordReader reader = new IdxRecordReader(java.util.List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        // Labels first: the reader tells the two files apart by their magic numbers.
+        reader.initialize(new org.datavec.api.split.CollectionInputSplit(java.util.List.of(
+                dir.resolve("train-labels-idx1-ubyte").toUri(), dir.resolve("train-images-idx3-ubyte.gz").toUri())));
+        org.nd4j.linalg.dataset.DataSet batch =
+                new org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator(reader, 3, 1, 10).next();
+        assertThat(batch.getFeatures().shape()).containsExactly(3, 1, 4, 5);
+        assertThat(batch.getFeatures().getDouble(2, 0, 3, 4)).isEqualTo(59.0);
+        assertThat(batch.getLabels().argMax(1).toIntVector()).containsExactly(0, 9, 4);
+        assertThat(reader.getLabels()).hasSize(10);
+    }
+
     /** The real Fashion-MNIST files shipped in ../shared/datasets (skipped where they are absent). */
     @Test
     void readsRealFashionMnist() throws Exception {

@@ -125,6 +125,53 @@ class ImageFolderReaderTest {
     }
 
     @Test
+    void chunksOfOneClassKeepTheGlobalLabelsAndColours() throws Exception {
+        // 3 classes x 150 images: the 128-image decoding chunks hold one class each, or two.
+        int[][] colours = {{250, 10, 20}, {5, 200, 30}, {40, 60, 240}};
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 150; i++) {
+                TestData.writeImage(dir.resolve("seg_train/k" + c + "/" + String.format("%03d", i) + ".png"), 4, 4,
+                        colours[c][0], colours[c][1], colours[c][2], "png");
+            }
+        }
+        ImageFolderReader.Result result = ImageFolderReader.read(ImageFolderReader.list(dir.resolve("seg_train"), null),
+                null, options(4), "many");
+        ImageSet images = result.images();
+        assertThat(images.size()).isEqualTo(450);
+        for (int n = 0; n < 450; n++) {
+            int c = n / 150;
+            assertThat(images.label(n)).isEqualTo(c);
+            assertThat(new int[]{images.pixel(n, 0, 2, 2), images.pixel(n, 1, 2, 2), images.pixel(n, 2, 2, 2)})
+                    .containsExactly(colours[c]);
+        }
+    }
+
+    /** A JPEG or PNG cut short decodes "fine" in OpenCV (grey rows); it must be skipped, named, never used. */
+    @Test
+    void truncatedJpegAndPngAreSkippedAndNamed() throws Exception {
+        writeScene(dir);
+        Path jpeg = dir.resolve("seg_train/forest/cut.jpg");
+        TestData.writeImage(jpeg, 64, 48, 5, 200, 30, "jpg");
+        Path png = dir.resolve("seg_train/street/cut.png");
+        TestData.writeImage(png, 64, 48, 250, 10, 20, "png");
+        byte[] jpegBytes = Files.readAllBytes(jpeg);
+        byte[] pngBytes = Files.readAllBytes(png);
+        Files.write(jpeg, java.util.Arrays.copyOf(jpegBytes, jpegBytes.length * 2 / 3));
+        Files.write(png, java.util.Arrays.copyOf(pngBytes, pngBytes.length - 20));
+        Path whole = dir.resolve("seg_train/forest/whole.jpg");
+        Files.write(whole, jpegBytes);
+
+        ImageFolderReader.Result result = ImageFolderReader.read(ImageFolderReader.list(dir.resolve("seg_train"), null),
+                null, options(8), "scene train");
+
+        assertThat(result.skipped()).hasSize(2);
+        assertThat(result.skipped().get(0)).contains(jpeg.toString()).contains("truncated JPEG");
+        assertThat(result.skipped().get(1)).contains(png.toString()).contains("truncated PNG");
+        assertThat(result.images().size()).isEqualTo(7); // the 6 and the complete JPEG
+        assertThat(ImageFileCheck.problem(whole)).isNull();
+    }
+
+    @Test
     void classWithOnlyUnreadableImagesFails() throws Exception {
         writeScene(dir);
         Files.write(dir.resolve("seg_train/zebra.png"), new byte[0]);

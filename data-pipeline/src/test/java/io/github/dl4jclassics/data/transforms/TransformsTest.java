@@ -1,6 +1,7 @@
 package io.github.dl4jclassics.data.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,11 @@ import io.github.dl4jclassics.zoo.InputShape;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
 
 class TransformsTest {
 
@@ -61,15 +67,40 @@ class TransformsTest {
             assertThat(statistics.mean()[c]).isCloseTo(mean, within(1e-9));
             assertThat(statistics.std()[c]).isCloseTo(Math.sqrt(squares / n), within(1e-9));
         }
+        // Applied by ND4J's stock NormalizerStandardize, per channel of (N, C, H, W) batches.
         Batch batch = batchOf(images);
-        Normalize.of(statistics).apply(batch, new Random(0));
-        ChannelStatistics after = ChannelStatistics.compute(images); // unchanged source
-        assertThat(after.mean()).containsExactly(statistics.mean());
-        double sum = 0;
-        for (int i = 0; i < 20; i++) {
-            sum += batch.features()[i];
+        INDArray features = Nd4j.create(batch.features(), new long[]{7, 3, 5, 4}, 'c');
+        NormalizerStandardize normalizer = Normalize.normalizer(statistics, 3);
+        DataSet data = new DataSet(features, Nd4j.create(batch.labels(), new long[]{7, 3}, 'c'));
+        normalizer.preProcess(data);
+        for (int c = 0; c < 3; c++) {
+            double expected = (images.pixel(6, c, 4, 3) - statistics.mean()[c]) / statistics.std()[c];
+            assertThat(data.getFeatures().getDouble(6, c, 4, 3)).isCloseTo(expected, within(1e-4));
         }
-        assertThat(Math.abs(sum / 20)).isLessThan(1.0); // roughly centred
+        assertThat(Math.abs(data.getFeatures().meanNumber().doubleValue())).isLessThan(1e-4);
+        assertThat(data.getFeatures().stdNumber().doubleValue()).isCloseTo(1.0, within(0.05));
+    }
+
+    @Test
+    void greyStatisticsAreRepeatedForAnRgbModelInput() {
+        ChannelStatistics grey = new ChannelStatistics(new double[]{72.9}, new double[]{90.0});
+        NormalizerStandardize normalizer = Normalize.normalizer(grey, 3);
+        assertThat(normalizer.getMean().toDoubleVector()).containsExactly(new double[]{72.9, 72.9, 72.9}, within(1e-4));
+        assertThat(normalizer.getStd().toDoubleVector()).containsExactly(new double[]{90, 90, 90}, within(1e-4));
+    }
+
+    @Test
+    void meanOfPerImageStdAveragesEachImagesOwnStatistics() {
+        // Image 0 is all 10 in channel 0; image 1 alternates 0 and 40: per-image std 0 and 20, mean std 10.
+        byte[] pixels = {10, 10, 10, 10, 0, 40, 0, 40};
+        ImageSet images = new ImageSet(pixels, new int[]{0, 1}, new InputShape(1, 2, 2), List.of("a", "b"), "two");
+        ChannelStatistics statistics = ChannelStatistics.computeMeanOfPerImageStd(images);
+        assertThat(statistics.mean()[0]).isCloseTo(15, within(1e-9));
+        assertThat(statistics.std()[0]).isCloseTo(10, within(1e-9));
+        // Over every pixel: deviations from 15 are -5 (x4), -15 and 25 (x2 each): std 15.
+        assertThat(ChannelStatistics.compute(images).std()[0]).isCloseTo(15, within(1e-9));
+        assertThat(new Normalize(null, null, "mean-of-per-image-std").statisticsOrDefault()).isEqualTo("mean-of-per-image-std");
+        assertThatThrownBy(() -> new Normalize(null, null, "per-image")).hasMessageContaining("normalize.statistics");
     }
 
     @Test
@@ -236,24 +267,26 @@ class TransformsTest {
     }
 
     @Test
-    void mixupMakesSoftLabelsThatSumToOneAndMarksTheBatch() {
+    void mixupIsADataSetPreProcessorMakingSoftLabelsThatSumToOne() {
         ImageSet images = randomImages(8, new InputShape(1, 2, 2), 9);
         Batch batch = batchOf(images);
-        new Mixup(0.4).apply(batch, new Random(3));
-        assertThat(batch.labelsMixed()).isTrue();
+        DataSet data = new DataSet(Nd4j.create(batch.features(), new long[]{8, 1, 2, 2}, 'c'),
+                Nd4j.create(batch.labels(), new long[]{8, 3}, 'c'));
+        DataSetPreProcessor mixup = new MixupPreProcessor(0.4, new Random(3));
+        mixup.preProcess(data);
+        assertThat(data.getFeatures().shape()).containsExactly(8, 1, 2, 2);
         for (int n = 0; n < 8; n++) {
-            float sum = 0;
-            for (int k = 0; k < 3; k++) {
-                sum += batch.labels()[n * 3 + k];
-            }
-            assertThat(sum).isCloseTo(1f, within(1e-5f));
+            assertThat(data.getLabels().getRow(n).sumNumber().doubleValue()).isCloseTo(1, within(1e-5));
         }
         // Known lambda and permutation: x0' = 0.3 x0 + 0.7 x1.
-        Batch exact = batchOf(images);
-        Mixup.mix(exact, 0.3, new int[]{1, 0, 2, 3, 4, 5, 6, 7});
-        assertThat(exact.features()[0]).isCloseTo(0.3f * images.pixel(0, 0, 0, 0) + 0.7f * images.pixel(1, 0, 0, 0), within(1e-3f));
-        assertThat(exact.labels()[0]).isCloseTo(0.3f, within(1e-6f)); // example 0 is class a, example 1 class b
-        assertThat(exact.labels()[1]).isCloseTo(0.7f, within(1e-6f));
+        DataSet exact = new DataSet(Nd4j.create(batch.features(), new long[]{8, 1, 2, 2}, 'c'),
+                Nd4j.create(batch.labels(), new long[]{8, 3}, 'c'));
+        MixupPreProcessor.mix(exact, 0.3, new int[]{1, 0, 2, 3, 4, 5, 6, 7});
+        assertThat(exact.getFeatures().getDouble(0, 0, 0, 0))
+                .isCloseTo(0.3 * images.pixel(0, 0, 0, 0) + 0.7 * images.pixel(1, 0, 0, 0), within(1e-3));
+        assertThat(exact.getFeatures().getDouble(2, 0, 1, 1)).isCloseTo(images.pixel(2, 0, 1, 1), within(1e-3));
+        assertThat(exact.getLabels().getDouble(0, 0)).isCloseTo(0.3, within(1e-6)); // example 0 is class a, 1 class b
+        assertThat(exact.getLabels().getDouble(0, 1)).isCloseTo(0.7, within(1e-6));
         double mean = 0;
         Random random = new Random(4);
         for (int i = 0; i < 20000; i++) {

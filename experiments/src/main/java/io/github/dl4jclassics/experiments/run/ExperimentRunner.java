@@ -53,6 +53,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -364,7 +365,14 @@ public final class ExperimentRunner {
 
         // The trained model, then its metrics on test (and validation), then the human-facing files.
         ClassifierNetwork trained = outcome.network();
-        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> trained.save(tmp.toFile(), false));
+        // The fitted ND4J normalizer travels inside model.zip (ModelSerializer's normalizer entry): evaluate and plain
+        // DL4J code restore it with ModelSerializer.restoreNormalizerFromFile.
+        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> {
+            trained.save(tmp.toFile(), false);
+            if (data.normalizer() != null) {
+                ModelSerializer.addNormalizerToModel(tmp.toFile(), data.normalizer());
+            }
+        });
         writePicture(run, ImageGrid.CONV1_FILTERS_PNG, file -> RunPictures.writeConv1Filters(trained,
                 "First-layer filters of " + manifest.name() + " after " + outcome.epochsRun() + " epochs", file));
         SplitMetrics test = Evaluator.evaluate(trained, data.evalIterator(data.test(), batchSize), data.classNames(), k);
