@@ -16,6 +16,7 @@ import java.util.List;
  * @param tags        labels for selecting experiments (e.g. "nightly", "smoke")
  * @param transfer    start from pretrained weights and fine-tune (null: train from scratch)
  * @param documented  the regression target; null or a null value for none
+ * @param distributed settings of a data-parallel Spark run (the spark module); null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentManifest(
@@ -28,7 +29,8 @@ public record ExperimentManifest(
         @JsonProperty(required = true) TrainingConfig training,
         TransferConfig transfer,
         EvaluationConfig evaluation,
-        DocumentedResult documented) {
+        DocumentedResult documented,
+        DistributedConfig distributed) {
 
     public ExperimentManifest {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -37,15 +39,26 @@ public record ExperimentManifest(
         }
     }
 
+    /** A manifest without a {@code distributed} section. */
+    public ExperimentManifest(String name, String description, List<String> tags, SourceInfo source, ModelSection model,
+                              DataConfig data, TrainingConfig training, TransferConfig transfer,
+                              EvaluationConfig evaluation, DocumentedResult documented) {
+        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null);
+    }
+
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, distributed);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, distributed);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, distributed);
+    }
+
+    public ExperimentManifest withDistributed(DistributedConfig newDistributed) {
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, documented, newDistributed);
     }
 }

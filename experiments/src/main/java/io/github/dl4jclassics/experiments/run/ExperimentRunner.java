@@ -59,6 +59,8 @@ public final class ExperimentRunner {
 
     private final ModelRegistry models;
     private final DatasetRegistry datasets;
+    /** Null: the epochs are trained in this JVM. */
+    private DistributedTraining distributed;
 
     public ExperimentRunner() {
         this(ModelRegistry.standard(), DatasetRegistry.standard());
@@ -67,6 +69,12 @@ public final class ExperimentRunner {
     public ExperimentRunner(ModelRegistry models, DatasetRegistry datasets) {
         this.models = models;
         this.datasets = datasets;
+    }
+
+    /** Trains the epochs of the runs this runner starts or resumes with {@code training} (e.g. on Spark). */
+    public ExperimentRunner withDistributedTraining(DistributedTraining training) {
+        this.distributed = training;
+        return this;
     }
 
     /** The manifest with the command line's overrides applied: what the run saves as manifest.json. */
@@ -88,6 +96,9 @@ public final class ExperimentRunner {
     /** A fresh run, or with {@code options.from()} the continuation of a finished run, in a new run folder. */
     public RunResult run(ExperimentManifest original, RunOptions options) throws IOException {
         ExperimentManifest manifest = resolve(original, options);
+        if (distributed != null) {
+            manifest = distributed.prepare(manifest);
+        }
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
@@ -120,7 +131,8 @@ public final class ExperimentRunner {
         RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
         Json.writeFile(run.file(RunDirectory.MANIFEST), manifest);
-        Json.writeFile(run.file(RunDirectory.ENVIRONMENT), EnvironmentInfo.capture());
+        Json.writeFile(run.file(RunDirectory.ENVIRONMENT), distributed == null ? EnvironmentInfo.capture()
+                : distributed.environment(EnvironmentInfo.capture()));
         if (inputs.data().dataStatistics() != null) {
             // Normalization and PCA statistics of the training split, reused by evaluate and predict.
             Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
@@ -140,6 +152,9 @@ public final class ExperimentRunner {
             throw new IOException(runFolder + " is not a run folder: it has no " + RunDirectory.MANIFEST);
         }
         ExperimentManifest manifest = new ManifestLoader(null, models, datasets).loadSavedRun(manifestFile);
+        if (distributed != null) {
+            manifest = distributed.prepare(manifest);
+        }
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
         DataStatistics saved = Files.isRegularFile(runFolder.resolve(RunDirectory.NORMALIZATION))
@@ -229,6 +244,9 @@ public final class ExperimentRunner {
         CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
         Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners);
+        if (distributed != null) {
+            trainer.withEpochFitter(distributed.fitter(manifest, data));
+        }
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
