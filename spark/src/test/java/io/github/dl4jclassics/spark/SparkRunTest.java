@@ -100,8 +100,8 @@ class SparkRunTest {
     @Test
     void computationGraphTrainsOnTwoWorkersFromAnImageFolder() throws IOException {
         Path scene = temp.resolve("scene");
-        SceneFolders.writeSynthetic(scene, 20, 10, 7);
-        // ResNet-18 (a ComputationGraph) at 32x32 on 120 training images, one epoch.
+        SceneFolders.writeSynthetic(scene, 8, 4, 7);
+        // ResNet-18 (a ComputationGraph) at 32x32 on 48 training images, one epoch: one averaging round.
         Path manifestFile = temp.resolve("spark-resnet18.json");
         Files.writeString(manifestFile, """
                 {"name": "spark-resnet18", "base": ["resnet18-scene.json"],
