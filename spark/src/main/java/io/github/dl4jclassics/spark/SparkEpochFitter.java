@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
  * into the driver's network. The learning rate set on the driver's network before the epoch travels to the workers
  * with the network's configuration at every averaging round.
  *
- * <p>The minibatches reach the executors through Spark ({@code parallelize}), so no node needs the data set; the
- * driver holds one epoch of minibatches in memory.
+ * <p>The minibatches reach the executors through Spark ({@code parallelize}), so no executor needs the data set;
+ * the driver holds at most {@link #SLICE_BYTES} of them at a time (one Spark job per slice of the epoch).
  */
 final class SparkEpochFitter implements EpochFitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkEpochFitter.class);
+
+    /** Minibatches the driver holds and sends to the workers at once (one Spark job): 256 MB. */
+    static final long SLICE_BYTES = 256L << 20;
 
     private final JavaSparkContext spark;
     private final DistributedConfig settings;
@@ -68,30 +71,55 @@ final class SparkEpochFitter implements EpochFitter {
         batches.startEpoch(epoch);
         Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch);
         network.setEpochCount(epoch);
-        List<DataSet> epochBatches = new ArrayList<>(batches.batchesPerEpoch());
+        // The epoch goes to the workers in slices of at most SLICE_BYTES of minibatches, each a whole number of
+        // averaging rounds, so the driver never holds more than one slice.
+        int roundBatches = settings.workers() * settings.averagingFrequency();
+        double scoreSum = 0;
+        int scored = 0;
+        int fitted = 0;
+        List<DataSet> slice = new ArrayList<>();
+        long sliceBytes = 0;
         while (batches.hasNext()) {
-            epochBatches.add(batches.next());
-        }
-        JavaRDD<DataSet> rdd = spark.parallelize(epochBatches, settings.workers());
-        double score;
-        if (network.isGraph()) {
-            graphFor(network).fit(rdd);
-            score = sparkGraph.getScore();
-        } else {
-            multiLayerFor(network).fit(rdd);
-            score = sparkMultiLayer.getScore();
-        }
-        if (!Double.isFinite(score)) {
-            throw new DivergenceException(epoch + 1, epochBatches.size(), rate, "the workers' mean score is " + score);
+            DataSet batch = batches.next();
+            slice.add(batch);
+            sliceBytes += bytes(batch);
+            if (!batches.hasNext() || (sliceBytes >= SLICE_BYTES && slice.size() % roundBatches == 0)) {
+                double score = fitSlice(network, slice);
+                fitted += slice.size();
+                if (!Double.isFinite(score)) {
+                    throw new DivergenceException(epoch + 1, fitted, rate, "the workers' mean score is " + score);
+                }
+                scoreSum += score * slice.size();
+                scored += slice.size();
+                slice = new ArrayList<>();
+                sliceBytes = 0;
+            }
         }
         if (!Double.isFinite(network.params().sumNumber().doubleValue())) {
-            throw new DivergenceException(epoch + 1, epochBatches.size(), rate, "an averaged parameter is NaN or infinite");
+            throw new DivergenceException(epoch + 1, fitted, rate, "an averaged parameter is NaN or infinite");
         }
-        LOG.debug("epoch {}: {} minibatches of {} on {} workers, score {}", epoch + 1, epochBatches.size(),
+        double score = scored == 0 ? Double.NaN : scoreSum / scored;
+        LOG.debug("epoch {}: {} minibatches of {} on {} workers, score {}", epoch + 1, fitted,
                 settings.batchSizePerWorker(), settings.workers(), score);
-        // The workers' mean score (data loss plus any L1/L2 term) of the last averaging round; accuracy is not
-        // collected from the workers.
+        // The workers' mean score (data loss plus any L1/L2 term) at the end of each slice, averaged over the
+        // epoch; accuracy is not collected from the workers.
         return new EpochResult(score, Double.NaN);
+    }
+
+    /** Trains on one slice of the epoch; returns the workers' mean score of its last averaging round. */
+    private double fitSlice(ClassifierNetwork network, List<DataSet> slice) {
+        JavaRDD<DataSet> rdd = spark.parallelize(slice, settings.workers());
+        if (network.isGraph()) {
+            graphFor(network).fit(rdd);
+            return sparkGraph.getScore();
+        }
+        multiLayerFor(network).fit(rdd);
+        return sparkMultiLayer.getScore();
+    }
+
+    private static long bytes(DataSet batch) {
+        long features = batch.getFeatures().length() * batch.getFeatures().dataType().width();
+        return features + batch.getLabels().length() * batch.getLabels().dataType().width();
     }
 
     private SparkDl4jMultiLayer multiLayerFor(ClassifierNetwork network) {

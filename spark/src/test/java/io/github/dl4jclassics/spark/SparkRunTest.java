@@ -75,26 +75,35 @@ class SparkRunTest {
     }
 
     @Test
-    void theDriversLearningRateForAnEpochReachesTheWorkers() throws IOException {
-        // Epoch 2 at a learning rate of 1e-15 (multi-step, gamma 1e-12 at epoch 1): if the workers kept epoch 1's
-        // rate (1e-3), Adam would move the weights by about 1e-3 per step.
+    void aRunContinuedOnSparkKeepsTheScheduleAndTheRateReachesTheWorkers() throws IOException {
+        // Epoch 1 at 1e-3, then (continued from its checkpoint with --from) epoch 2 at 1e-15 (multi-step, gamma 1e-12
+        // at epoch 1): had the workers kept epoch 1's rate, Adam would move the weights by about 1e-3 per step.
         Path manifestFile = temp.resolve("spark-schedule.json");
         Files.writeString(manifestFile, """
                 {"name": "spark-schedule", "base": ["lenet5-fashion-mnist-sample.json"],
-                 "training": {"epochs": 2, "batchSize": 16,
+                 "training": {"epochs": 1, "batchSize": 16,
                               "schedule": {"type": "multi-step", "milestones": [1], "gamma": 1e-12}}}
                 """);
-        JsonNode result = Json.mapper().readTree(run(0, "run", manifestFile.toString(), "--spark", "--master", "local[2]",
-                "--limit-train", "700", "--limit-test", "50", "--out", temp.resolve("runs").toString(), "--json"));
-        Path runFolder = Path.of(result.get("runDirectory").asText());
-        List<Path> checkpoints = new CheckpointStore(runFolder.resolve("checkpoints"), Integer.MAX_VALUE).epochCheckpoints();
-        assertThat(checkpoints).hasSize(2);
-        INDArray afterEpoch1 = ModelSerializer.restoreMultiLayerNetwork(checkpoints.get(0).resolve("model.zip").toFile(), false).params();
-        INDArray afterEpoch2 = ModelSerializer.restoreMultiLayerNetwork(runFolder.resolve("model.zip").toFile(), false).params();
-        double change = afterEpoch2.sub(afterEpoch1).amaxNumber().doubleValue();
-        assertThat(change).isLessThan(1e-7);
-        List<String> epochs = Files.readAllLines(runFolder.resolve("epochs.csv"));
+        String out = temp.resolve("runs").toString();
+        JsonNode first = Json.mapper().readTree(run(0, "run", manifestFile.toString(), "--spark", "--master", "local[2]",
+                "--limit-train", "700", "--limit-test", "50", "--out", out, "--json"));
+        Path firstRun = Path.of(first.get("runDirectory").asText());
+        JsonNode continued = Json.mapper().readTree(run(0, "run", manifestFile.toString(), "--spark", "--master",
+                "local[2]", "--from", firstRun.toString(), "--epochs", "+1", "--limit-train", "700", "--limit-test", "50",
+                "--out", out, "--json"));
+        Path secondRun = Path.of(continued.get("runDirectory").asText());
+        assertThat(secondRun).isNotEqualTo(firstRun);
+        assertThat(continued.get("epochs").asInt()).isEqualTo(2);
+
+        INDArray afterEpoch1 = ModelSerializer.restoreMultiLayerNetwork(firstRun.resolve("model.zip").toFile(), false).params();
+        INDArray afterEpoch2 = ModelSerializer.restoreMultiLayerNetwork(secondRun.resolve("model.zip").toFile(), false).params();
+        assertThat(afterEpoch2.sub(afterEpoch1).amaxNumber().doubleValue()).isLessThan(1e-7);
+        List<String> epochs = Files.readAllLines(secondRun.resolve("epochs.csv"));
+        assertThat(epochs).hasSize(3);
+        assertThat(Double.parseDouble(epochs.get(1).split(",")[1])).isBetween(0.999e-3, 1.001e-3);
         assertThat(Double.parseDouble(epochs.get(2).split(",")[1])).isLessThan(1e-14);
+        assertThat(Json.mapper().readTree(secondRun.resolve("manifest.json").toFile()).get("distributed").get("workers")
+                .asInt()).isEqualTo(2);
     }
 
     @Test
