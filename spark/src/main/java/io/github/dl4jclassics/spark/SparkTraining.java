@@ -33,9 +33,21 @@ public final class SparkTraining implements DistributedTraining, AutoCloseable {
     /** Starts (or, under spark-submit, joins) the Spark application; {@code master} null keeps spark-submit's. */
     public static SparkTraining start(String master, String appName) {
         SparkConf conf = SparkContexts.configuration(master, appName);
+        quietLargeTaskWarnings();
         SparkTraining training = new SparkTraining(new JavaSparkContext(conf));
         LOG.info("Spark {} on {}: {} workers", training.spark.version(), training.master, training.workers());
         return training;
+    }
+
+    /**
+     * Spark warns at every job that a task is larger than 1 MB: here that is by design (each task carries its share
+     * of the minibatches), so the warning would only bury the epoch summaries.
+     */
+    private static void quietLargeTaskWarnings() {
+        if (LoggerFactory.getLogger("org.apache.spark.scheduler.TaskSetManager")
+                instanceof ch.qos.logback.classic.Logger logger && logger.getLevel() == null) {
+            logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     /** Data-parallel workers: Spark's default parallelism (local[N]: N; a cluster: its executor cores). */
