@@ -57,7 +57,7 @@ final class SmokeReduction {
         TrainingConfig training = t.withEpochs(1).withBatchSize(Math.min(MAX_BATCH, t.batchSize()));
 
         return new ExperimentManifest(m.name(), m.description(), m.tags(), m.source(), section, data, training,
-                m.transfer() == null ? null : transfer, m.evaluation(), m.documented(), m.checks(), null);
+                m.transfer() == null ? null : transfer, m.evaluation(), m.documented(), m.checks(), null, m.distributed());
     }
 
     /** Crops become the new input side; an explicit resize keeps its margin over the crop, scaled. */

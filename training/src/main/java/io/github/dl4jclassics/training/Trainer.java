@@ -34,6 +34,8 @@ public final class Trainer {
     private final boolean interactive;
     private final List<TrainingListener> extraListeners;
     private String resumeCommand;
+    /** Null: the epoch is trained in this JVM by {@link #trainEpoch}. */
+    private EpochFitter epochFitter;
 
     public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
         this(config, checkpoints, epochLog, interactive, List.of());
@@ -58,6 +60,15 @@ public final class Trainer {
      */
     public Trainer resumeCommand(String command) {
         this.resumeCommand = command;
+        return this;
+    }
+
+    /**
+     * Hands each epoch's fitting to {@code fitter} (e.g. a Spark cluster) instead of this JVM's loop; everything
+     * around the epoch stays the same.
+     */
+    public Trainer withEpochFitter(EpochFitter fitter) {
+        this.epochFitter = fitter;
         return this;
     }
 
@@ -121,12 +132,18 @@ public final class Trainer {
                 rates.add(rate);
                 long started = System.nanoTime();
                 stop.at(String.format(Locale.ROOT, "during epoch %d of %d", epoch + 1, config.epochs()));
-                trainEpoch(network, trainData, statistics, epoch, rate, stop);
+                EpochFitter.EpochResult fitted;
+                if (epochFitter == null) {
+                    trainEpoch(network, trainData, statistics, epoch, rate, stop);
+                    fitted = new EpochFitter.EpochResult(statistics.meanLoss(), statistics.accuracy());
+                } else {
+                    fitted = epochFitter.fitEpoch(network, trainData, epoch, rate);
+                }
                 Validator.ValidationResult validation = validator == null ? Validator.ValidationResult.NONE
                         : validator.validate(network);
                 scheduler.epochEnded(epoch, validation);
                 double seconds = (System.nanoTime() - started) / 1e9;
-                EpochRecord record = new EpochRecord(epoch + 1, rate, statistics.meanLoss(), statistics.accuracy(),
+                EpochRecord record = new EpochRecord(epoch + 1, rate, fitted.meanLoss(), fitted.accuracy(),
                         validation.loss(), validation.top1(), validation.top5(), seconds);
                 epochLog.append(record);
                 boolean improved = false;

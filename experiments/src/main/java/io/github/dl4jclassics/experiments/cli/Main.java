@@ -39,6 +39,11 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (0 success, 1 failed verdict or error, 2 usage). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error handler, for a tool that adds to it (the spark module's jar). */
+    public static CommandLine commandLine() {
         FastPath.enable();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
@@ -52,6 +57,6 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code run NAME|MANIFEST_FILE}: train and evaluate one experiment, writing a new run folder. */
 @Command(name = "run", description = "Run an experiment: train, evaluate, and compare with the documented result.")
-final class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME|MANIFEST_FILE",
             description = "Experiment name (see `list`) or a manifest .json path (optional with --resume).")
@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             }
             RunOptions options = new RunOptions(dataDir, null, null, null, null, null, null, null, null, interactive,
                     uiServerPort);
-            result = new ExperimentRunner().withRecipes(recipes()).resume(resume, options);
+            result = runner().withRecipes(recipes()).resume(resume, options);
         } else {
             if (experiment == null) {
                 throw new IllegalArgumentException("name an experiment (see `list`) or give --resume RUN_DIR");
@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
             RunOptions options = new RunOptions(dataDir, out, totalEpochs, moreEpochs, seed, batchSize,
                     positive("--limit-train", limitTrain), positive("--limit-test", limitTest), from, interactive,
                     uiServerPort);
-            result = new ExperimentRunner().withRecipes(loader).run(manifest, options);
+            result = runner().withRecipes(loader).run(manifest, options);
         }
         System.out.println(json ? io.github.dl4jclassics.common.Json.write(result) : RunSummary.format(result));
         return "COMPLETED".equals(result.status()) && result.verdict() != Verdict.FAIL ? 0 : 1;
@@ -118,6 +118,11 @@ final class RunCommand implements Callable<Integer> {
     /** The experiments by name: what a shortened run is compared with (see ExperimentRunner#shortenings). */
     private ManifestLoader recipes() {
         return new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
+    }
+
+    /** The runner of this command; a subclass may train elsewhere (the spark module's {@code run --spark}). */
+    protected ExperimentRunner runner() {
+        return new ExperimentRunner();
     }
 
     private static int parse(String number) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param checks      further documented values (other splits, a second metric, per-class accuracies); may be empty
  * @param shortened   set by a run in the manifest it saves: how it was shortened from the recipe (e.g.
  *                    "--epochs 1 (the recipe: 3)"), so that resuming or rerunning it is not judged either; null for none
+ * @param distributed settings of a data-parallel Spark run (the spark module); null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentManifest(
@@ -34,7 +35,8 @@ public record ExperimentManifest(
         EvaluationConfig evaluation,
         DocumentedResult documented,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DocumentedValue> checks,
-        List<String> shortened) {
+        List<String> shortened,
+        DistributedConfig distributed) {
 
     public ExperimentManifest {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -45,11 +47,11 @@ public record ExperimentManifest(
         }
     }
 
-    /** A manifest with no further documented values. */
+    /** A manifest with no further documented values, not shortened, not distributed. */
     public ExperimentManifest(String name, String description, List<String> tags, SourceInfo source, ModelSection model,
                               DataConfig data, TrainingConfig training, TransferConfig transfer,
                               EvaluationConfig evaluation, DocumentedResult documented) {
-        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null, null);
+        this(name, description, tags, source, model, data, training, transfer, evaluation, documented, null, null, null);
     }
 
     /** How the run was shortened from its recipe; empty for a full recipe. */
@@ -59,18 +61,22 @@ public record ExperimentManifest(
 
     public ExperimentManifest withShortened(List<String> newShortened) {
         return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation,
-                documented, checks, newShortened);
+                documented, checks, newShortened, distributed);
     }
 
     public ExperimentManifest withTraining(TrainingConfig newTraining) {
-        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, checks, shortened);
+        return new ExperimentManifest(name, description, tags, source, model, data, newTraining, transfer, evaluation, documented, checks, shortened, distributed);
     }
 
     public ExperimentManifest withData(DataConfig newData) {
-        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, checks, shortened);
+        return new ExperimentManifest(name, description, tags, source, model, newData, training, transfer, evaluation, documented, checks, shortened, distributed);
     }
 
     public ExperimentManifest withDocumented(DocumentedResult newDocumented) {
-        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, checks, shortened);
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, newDocumented, checks, shortened, distributed);
+    }
+
+    public ExperimentManifest withDistributed(DistributedConfig newDistributed) {
+        return new ExperimentManifest(name, description, tags, source, model, data, training, transfer, evaluation, documented, checks, shortened, newDistributed);
     }
 }

@@ -70,6 +70,8 @@ public final class ExperimentRunner {
     private final DatasetRegistry datasets;
     private final Function<String, Optional<ExperimentManifest>> recipes;
     private final boolean judgeShortenedRuns;
+    /** Null: the epochs are trained in this JVM. */
+    private DistributedTraining distributed;
 
     public ExperimentRunner() {
         this(ModelRegistry.standard(), DatasetRegistry.standard());
@@ -92,7 +94,7 @@ public final class ExperimentRunner {
      * with the manifest it was given: a run folder's own manifest.json of a shortened run stays shortened.
      */
     public ExperimentRunner withRecipes(ManifestLoader loader) {
-        return new ExperimentRunner(models, datasets, name -> {
+        ExperimentRunner runner = new ExperimentRunner(models, datasets, name -> {
             if (name == null || !loader.names().contains(name)) {
                 return Optional.empty();
             }
@@ -102,11 +104,15 @@ public final class ExperimentRunner {
                 return Optional.empty();
             }
         }, judgeShortenedRuns);
+        runner.distributed = distributed;
+        return runner;
     }
 
     /** Judges shortened runs against the documented value anyway ({@code regress}'s quick trials of itself). */
     public ExperimentRunner judgingShortenedRuns() {
-        return new ExperimentRunner(models, datasets, recipes, true);
+        ExperimentRunner runner = new ExperimentRunner(models, datasets, recipes, true);
+        runner.distributed = distributed;
+        return runner;
     }
 
     /**
@@ -174,6 +180,12 @@ public final class ExperimentRunner {
         }
     }
 
+    /** Trains the epochs of the runs this runner starts or resumes with {@code training} (e.g. on Spark). */
+    public ExperimentRunner withDistributedTraining(DistributedTraining training) {
+        this.distributed = training;
+        return this;
+    }
+
     /** The manifest with the command line's overrides applied: what the run saves as manifest.json. */
     public static ExperimentManifest resolve(ExperimentManifest manifest, RunOptions options) {
         TrainingConfig training = manifest.training();
@@ -193,6 +205,9 @@ public final class ExperimentRunner {
     /** A fresh run, or with {@code options.from()} the continuation of a finished run, in a new run folder. */
     public RunResult run(ExperimentManifest original, RunOptions options) throws IOException {
         ExperimentManifest manifest = resolve(original, options);
+        if (distributed != null) {
+            manifest = distributed.prepare(manifest);
+        }
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
 
@@ -227,7 +242,8 @@ public final class ExperimentRunner {
         RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
         Json.writeFile(run.file(RunDirectory.MANIFEST), manifest);
-        Json.writeFile(run.file(RunDirectory.ENVIRONMENT), EnvironmentInfo.capture());
+        Json.writeFile(run.file(RunDirectory.ENVIRONMENT), distributed == null ? EnvironmentInfo.capture()
+                : distributed.environment(EnvironmentInfo.capture()));
         if (inputs.data().dataStatistics() != null) {
             // Normalization and PCA statistics of the training split, reused by evaluate and predict.
             Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
@@ -248,6 +264,9 @@ public final class ExperimentRunner {
             throw new IOException(runFolder + " is not a run folder: it has no " + RunDirectory.MANIFEST);
         }
         ExperimentManifest manifest = new ManifestLoader(null, models, datasets).loadSavedRun(manifestFile);
+        if (distributed != null) {
+            manifest = distributed.prepare(manifest);
+        }
         long started = System.nanoTime();
         String startedAt = Instant.now().toString();
         DataStatistics saved = Files.isRegularFile(runFolder.resolve(RunDirectory.NORMALIZATION))
@@ -346,6 +365,9 @@ public final class ExperimentRunner {
                 file -> RunPictures.writeBatchPreview(data, training.seed(), file));
         Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners)
                 .resumeCommand(resumeCommand(run.path()));
+        if (distributed != null) {
+            trainer.withEpochFitter(distributed.fitter(manifest, data));
+        }
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
