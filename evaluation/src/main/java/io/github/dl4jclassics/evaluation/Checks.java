@@ -69,6 +69,19 @@ public final class Checks {
         return overallMiss ? Verdict.FAIL : headline;
     }
 
+    /**
+     * The checks of a shortened run (fewer epochs, first-N limits): measured, but not judged, since every documented
+     * value was measured with the full recipe.
+     */
+    public static List<Check> notComparable(List<Check> checks) {
+        List<Check> out = new ArrayList<>();
+        for (Check c : checks) {
+            out.add(new Check(c.metric(), c.split(), c.className(), c.documented(), c.tolerance(), c.measured(),
+                    Verdict.NOT_COMPARABLE));
+        }
+        return out;
+    }
+
     /** The names of per-class checks that {@code classes} does not have (an error to report before training). */
     public static List<String> unknownClasses(List<DocumentedValue> more, List<String> classes) {
         List<String> unknown = new ArrayList<>();

@@ -166,10 +166,11 @@ public final class ModelEvaluation {
         Double measured = RunResult.measuredValue(documented, test, validation);
         Path epochsFile = folder.resolve(EPOCHS);
         List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
-        List<Check> checks = Checks.measure(documented, moreChecks, test, validation);
+        List<Check> measuredChecks = Checks.measure(documented, moreChecks, test, validation);
+        List<Check> checks = shortened != null ? Checks.notComparable(measuredChecks) : measuredChecks;
         RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
                 measured, shortened != null ? Verdict.NOT_COMPARABLE
-                        : Checks.runVerdict(Verdict.judge(documented, measured), checks), STATUS, null,
+                        : Checks.runVerdict(Verdict.judge(documented, measured), measuredChecks), STATUS, null,
                 Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString(),
                 checks.isEmpty() ? null : checks, shortened);
 

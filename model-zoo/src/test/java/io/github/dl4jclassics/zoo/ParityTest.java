@@ -68,7 +68,7 @@ class ParityTest {
             "custom-lenet-scene, 3x64x64, 6",
             "alexnet, 3x227x227, 1000",
             "alexnet-torchvision, 3x224x224, 1000",
-            "alexnet-torchvision, 3x448x448, 1000",
+            "alexnet-torchvision, 3x416x416, 10",
             "alexnet1-cifar100, 3x32x32, 100",
             "vggnet-cifar10-128, 3x128x128, 10",
             "vgg11, 3x224x224, 1000",

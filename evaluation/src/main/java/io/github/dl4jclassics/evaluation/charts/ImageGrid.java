@@ -77,7 +77,7 @@ public final class ImageGrid {
 
     /**
      * A grid of images (0..255 values, {@code [n][channels][h][w]} in C order; 1 or 3 channels) with a caption
-     * under each, enlarged by nearest neighbour to at least 64 pixels.
+     * under each, enlarged by nearest neighbour to at least 64 pixels, or thinned to at most 128.
      */
     public static BufferedImage images(float[] pixels, int n, int channels, int h, int w, List<String> captions,
                                        String title) {
@@ -91,8 +91,12 @@ public final class ImageGrid {
         int columns = Math.min(8, Math.max(1, n));
         int rows = (n + columns - 1) / columns;
         int scale = Math.max(1, (int) Math.ceil(64.0 / Math.max(h, w)));
-        int tileW = Math.max(w * scale, 72);
-        int tileH = h * scale;
+        // Large images (224 and up) are shown at most 128 pixels wide, by keeping every step-th pixel.
+        int step = Math.max(1, (int) Math.ceil(Math.max(h, w) / 128.0));
+        int shownH = (h + step - 1) / step;
+        int shownW = (w + step - 1) / step;
+        int tileW = Math.max(shownW * scale, 72);
+        int tileH = shownH * scale;
         int captionHeight = captions == null ? 0 : 16;
         BufferedImage image = canvas(columns * (tileW + GAP) - GAP, rows * (tileH + captionHeight + GAP) - GAP, title);
         Graphics2D g = image.createGraphics();
@@ -102,15 +106,15 @@ public final class ImageGrid {
         FontMetrics metrics = g.getFontMetrics();
         int plane = h * w;
         for (int i = 0; i < n; i++) {
-            int x0 = MARGIN + (i % columns) * (tileW + GAP) + (tileW - w * scale) / 2;
+            int x0 = MARGIN + (i % columns) * (tileW + GAP) + (tileW - shownW * scale) / 2;
             int y0 = MARGIN + TITLE_HEIGHT + (i / columns) * (tileH + captionHeight + GAP);
             int base = i * channels * plane;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
+            for (int y = 0; y < shownH; y++) {
+                for (int x = 0; x < shownW; x++) {
                     int rgb = 0;
                     for (int c = 0; c < 3; c++) {
                         int channel = channels == 1 ? 0 : c;
-                        rgb = (rgb << 8) | clamp(Math.round(pixels[base + channel * plane + y * w + x]));
+                        rgb = (rgb << 8) | clamp(Math.round(pixels[base + channel * plane + y * step * w + x * step]));
                     }
                     fill(image, x0 + x * scale, y0 + y * scale, scale, rgb);
                 }

@@ -156,7 +156,9 @@ public final class RunComparison {
                 }
             }
         }
-        if (!byClass.isEmpty() && runs.size() > 1) {
+        long runsWithClasses = runs.stream().filter(r -> r.result().checks() != null
+                && r.result().checks().stream().anyMatch(Check::perClass)).count();
+        if (!byClass.isEmpty() && runsWithClasses > 1) {
             md.append("Per-class accuracy: measured (delta to documented):\n\n| class |");
             for (String label : labels) {
                 md.append(' ').append(Formats.markdownCell(label)).append(" |");

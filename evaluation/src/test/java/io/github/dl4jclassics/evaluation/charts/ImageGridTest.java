@@ -56,5 +56,8 @@ class ImageGridTest {
         assertThat(back.getRGB(x0 + 5, y0 + 5) & 0xFFFFFF).isEqualTo(0x00FF00);
         assertThat(back.getRGB(10 + tile + 3 + (tile - 4 * scale) / 2 + 5, y0 + 5) & 0xFFFFFF).isEqualTo(0x0000FF);
         assertThatThrownBy(() -> ImageGrid.images(pixels, 2, 2, 4, 4, null, "x")).hasMessageContaining("1 or 3 channels");
+        // 224x224 images are thinned to 112 pixels (every 2nd), so a grid of 8 stays under 1,100 pixels wide.
+        BufferedImage large = ImageGrid.images(new float[8 * 3 * 224 * 224], 8, 3, 224, 224, null, "large");
+        assertThat(large.getWidth()).isEqualTo(2 * 10 + 8 * 112 + 7 * 3);
     }
 }

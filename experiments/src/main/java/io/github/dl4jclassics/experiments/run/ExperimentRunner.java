@@ -407,6 +407,9 @@ public final class ExperimentRunner {
         Verdict verdict = notComparable != null ? Verdict.NOT_COMPARABLE
                 : Checks.runVerdict(Verdict.judge(manifest.documented(), measured), checks);
         if (notComparable != null) {
+            checks = Checks.notComparable(checks);
+        }
+        if (notComparable != null) {
             LOG.info("verdict {}: {}", verdict, notComparable);
         }
         RunResult result = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(), outcome.epochsRun(),

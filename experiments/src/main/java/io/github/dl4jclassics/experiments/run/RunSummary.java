@@ -1,8 +1,10 @@
 package io.github.dl4jclassics.experiments.run;
 
+import io.github.dl4jclassics.evaluation.Check;
 import io.github.dl4jclassics.evaluation.DocumentedResult;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
+import io.github.dl4jclassics.evaluation.report.CheckTable;
 import java.util.Locale;
 
 /** The one-screen summary printed at the end of a run. */
@@ -44,6 +46,14 @@ public final class RunSummary {
                     percent(d.value()), percent(d.toleranceOrZero()), d.source()));
             out.append(String.format(Locale.ROOT, "  measured   %s %s: %s%n", d.split(), d.metric(),
                     r.measured() == null ? "-" : percent(r.measured())));
+        }
+        if (r.checks() != null && r.checks().size() > 1) {
+            out.append("  every documented value (measured, delta):\n");
+            for (Check c : r.checks()) {
+                out.append(String.format(Locale.ROOT, "    %-10s %-4s %-16s %8s  %8s  %10s  %s%n", c.split(), c.metric(),
+                        c.perClass() ? c.className() : "overall", percent(c.documented()),
+                        c.measured() == null ? "-" : percent(c.measured()), CheckTable.delta(c), c.verdict()));
+            }
         }
         out.append("  verdict: ").append(r.verdict())
                 .append(r.verdictReason() != null ? " (" + r.verdictReason() + ")" : "").append('\n');

@@ -61,7 +61,7 @@ public final class AlexNet extends BaseClassicModel {
                         + " ReLU, conv 256@3 p1 ReLU, max-pool 3/2; adaptive average pool to 6x6; classifier ="
                         + " dropout, dense 9216->4096 ReLU, dropout, dense 4096 ReLU, dense classes (classifier.6, the"
                         + " layer note 004 replaces). No LRN. Layer names are torchvision's module paths. The adaptive"
-                        + " pool is the identity when the features are 6x6 (inputs 224 to 238) and an exact k x k"
+                        + " pool is the identity when the features are 6x6 (inputs 223 to 254) and an exact k x k"
                         + " average pool when they are 6k x 6k; other sizes are refused. PyTorch default initialisation.",
                 "torchvision.models.alexnet (Krizhevsky 2014, 'One weird trick'); seed 004", new InputShape(3, 224, 224),
                 1000, Variant.TORCHVISION);
