@@ -143,7 +143,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         lastInput = null;
     }
 
-    /** Whether {@code a = f(z)} may stand for {@code z} in the backward pass of this layer, on the helper path. */
+    /**
+     * Whether {@code a = f(z)} may stand for {@code z} in the backward pass of this layer, on the helper path. The only
+     * place that reads DL4J's helper state ({@code helper}, {@code helperCountFail}: protected fields of
+     * ConvolutionLayer, inherited, no reflection), because DL4J decides the helper path from them too.
+     */
     private boolean reusable() {
         if (helper == null || (helperCountFail > 0 && layerConf().isCudnnAllowFallback())) {
             return false;
