@@ -20,9 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Batches of an {@link ImageSet} with its transforms applied, as a DL4J {@link DataSetIterator}: the decoded-image
  * cache's counterpart of DataVec's {@code RecordReaderDataSetIterator} (the images were read through one, once).
- * Per batch: the per-image steps on the pixel arrays (random crop, horizontal flip, PCA colour, grey-to-RGB), then
- * the batch-level steps on the {@code DataSet}: mixup ({@link MixupPreProcessor}), then the ND4J
- * {@link DataNormalization} (the one saved in model.zip), then any pre-processor set by the caller.
+ * Per batch: the per-image steps on the pixel arrays (random crop, horizontal flip, PCA colour, grey-to-RGB), then the
+ * ND4J {@link DataNormalization} (the one saved in model.zip; a {@link NormalizerStandardize} is applied on the arrays
+ * with its own mean and std, any other through {@code preProcess}), then mixup (the draws and arithmetic of
+ * {@link MixupPreProcessor}, also on the arrays), then any pre-processor set by the caller. Mixup is linear, so mixing
+ * normalized images equals normalizing mixed ones.
  *
  * <p>With shuffling, epoch {@code e} visits the examples in the permutation seeded by {@code seed + e}, and
  * batch {@code b} of that epoch draws its augmentation randomness from a generator seeded by
@@ -210,9 +212,9 @@ public final class ImageSetIterator implements DataSetIterator {
         for (int n = 0; n < batch.count(); n++) {
             for (int c = 0; c < channels; c++) {
                 float mean = standardizeMean[c];
-                float std = standardizeStd[c];
+                float inverse = 1f / standardizeStd[c]; // a multiply per value instead of a divide (within 1 ulp)
                 for (int i = (n * channels + c) * plane, end = i + plane; i < end; i++) {
-                    x[i] = (x[i] - mean) / std;
+                    x[i] = (x[i] - mean) * inverse;
                 }
             }
         }
