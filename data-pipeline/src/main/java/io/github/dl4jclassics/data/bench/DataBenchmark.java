@@ -88,7 +88,7 @@ public final class DataBenchmark {
         ImageSet train = source.read(DataFiles.of(folder), Subset.TRAIN, null);
         ImageSet test = source.read(DataFiles.of(folder), Subset.TEST, null);
         return new Result("reader idx (real Fashion-MNIST .gz)", train.size() + test.size(), seconds(start),
-                "IdxRecordReader + RecordReaderDataSetIterator");
+                "IdxRecordReader, bytes to the cache");
     }
 
     static Result cifar(Path folder, int perBatch) throws IOException {
@@ -109,7 +109,7 @@ public final class DataBenchmark {
         DataConfig config = new DataConfig("cifar10", null, null, null, null);
         ImageSet train = CifarDataset.cifar10().read(DataFiles.of(folder), Subset.TRAIN, config);
         return new Result("reader cifar10 (binary batches)", train.size(), seconds(start),
-                "CifarRecordReader + RecordReaderDataSetIterator; synthetic, official format");
+                "CifarRecordReader, bytes to the cache; synthetic, official format");
     }
 
     static Result imageFolder(Path folder, int count, int size) throws IOException {

@@ -16,7 +16,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * ({@link IdxRecordReader}, {@link CifarRecordReader}) and DataVec's {@code ImageRecordReader} alike. Records are
  * batched by DataVec's {@link RecordReaderDataSetIterator}, then kept as bytes, channels first, in RGB order: a
  * reader that yields BGR (OpenCV's {@code NativeImageLoader}) says so with {@link ChannelOrder#BGR} and the channel
- * axis is reversed here, once, while storing.
+ * axis is reversed here, once, while storing. The project's {@link ImageBytesRecordReader}s (IDX, CIFAR) hand over
+ * their bytes directly: batching their records through ND4J would cost more than parsing the files.
  */
 public final class RecordReaderImages {
 
@@ -80,7 +81,19 @@ public final class RecordReaderImages {
                                 ChannelOrder order, long memoryBudget, String description) {
         int[] labels = new int[count];
         try (PixelStoreBuilder builder = PixelStoreBuilder.create(count, shape.size(), memoryBudget, null)) {
-            int read = readInto(reader, classNames.size(), null, shape, order, builder, 0, labels, description);
+            int read;
+            if (reader instanceof ImageBytesRecordReader bytes && order == ChannelOrder.RGB) {
+                // The project's own readers already hold the bytes in the store's layout: copy them as they are.
+                byte[] image = new byte[shape.size()];
+                for (int i = 0; i < bytes.count(); i++) {
+                    bytes.copyImage(i, image, 0);
+                    builder.put(i, image, 0);
+                    labels[i] = bytes.label(i);
+                }
+                read = bytes.count();
+            } else {
+                read = readInto(reader, classNames.size(), null, shape, order, builder, 0, labels, description);
+            }
             if (read != count) {
                 throw new DataFormatException(description + ": the reader gave " + read + " images, expected " + count);
             }
