@@ -72,15 +72,14 @@ public final class ClassifierNetwork {
 
     /**
      * Loads a {@code ModelSerializer} zip, whichever kind of network it holds, for training or evaluation on this
-     * backend: on the CPU with the project's native layers in place of DL4J's ({@link NativeLayers#forBackend}),
-     * the parameters (and updater state) exactly as saved.
+     * backend ({@link NativeLayers#forBackend}): on the CPU with the project's native layers in place of DL4J's, on
+     * CUDA with DL4J's own; the parameters (and updater state) exactly as saved.
      */
     public static ClassifierNetwork load(File file, boolean loadUpdater) throws IOException {
         ClassifierNetwork saved = restore(file, loadUpdater);
-        if (!NativeLayers.onThisBackend()) {
-            return saved;
-        }
-        return saved.withConfiguration(NativeLayers.apply(saved.configuration()), loadUpdater);
+        // On another backend forBackend gives DL4J's own layers, also for a model saved with native layers by an
+        // earlier version.
+        return saved.withConfiguration(NativeLayers.forBackend(saved.configuration()), loadUpdater);
     }
 
     /** Loads a {@code ModelSerializer} zip as it was saved (DL4J's own layers), whichever kind of network it holds. */
