@@ -89,10 +89,13 @@ public final class ClassifierNetwork {
         }
         boolean isGraph;
         try (ZipFile zip = new ZipFile(file)) {
-            String json = new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes());
+            java.util.zip.ZipEntry entry = zip.getEntry("configuration.json");
+            if (entry == null) {
+                throw new IOException(file + " is not a DL4J model zip (no configuration.json)");
+            }
+            // The configuration's JSON says which kind of network it is: only a ComputationGraph has vertices.
+            String json = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             isGraph = json.contains("\"vertices\"");
-        } catch (NullPointerException e) {
-            throw new IOException(file + " is not a DL4J model zip (no configuration.json)");
         } catch (java.util.zip.ZipException e) {
             // A download or copy cut short, or a disk that filled up: say which file, not just "END header not found".
             throw new IOException(file + " is damaged or truncated (" + e.getMessage() + "), not a readable model zip ("

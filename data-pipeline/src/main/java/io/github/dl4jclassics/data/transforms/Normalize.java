@@ -32,8 +32,8 @@ public record Normalize(double[] mean, double[] std, String statistics) implemen
             new ChannelStatistics(mean, std); // validates lengths and positive standard deviations
         }
         if (statistics != null && !statistics.equals(PER_PIXEL) && !statistics.equals(MEAN_OF_PER_IMAGE_STD)) {
-            throw new IllegalArgumentException("normalize.statistics must be \"" + PER_PIXEL + "\" or \""
-                    + MEAN_OF_PER_IMAGE_STD + "\", got \"" + statistics + "\"");
+            throw new IllegalArgumentException("normalize.statistics '" + statistics + "' is not one of: " + PER_PIXEL
+                    + ", " + MEAN_OF_PER_IMAGE_STD);
         }
     }
 
