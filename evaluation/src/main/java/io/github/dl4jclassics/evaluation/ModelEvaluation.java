@@ -194,6 +194,10 @@ public final class ModelEvaluation {
             if (zip.getEntry(ModelSerializer.NORMALIZER_BIN) == null) {
                 return null;
             }
+        } catch (java.util.zip.ZipException e) {
+            // A copy cut short or a disk that filled up: name the file, as ClassifierNetwork.restore does.
+            throw new IOException(model + " is damaged or truncated (" + e.getMessage() + "), not a readable model zip ("
+                    + model.toFile().length() + " bytes)", e);
         }
         Object normalizer;
         try {
