@@ -4,6 +4,8 @@ import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.Batch;
 import io.github.dl4jclassics.data.transforms.BatchTransform;
+import io.github.dl4jclassics.data.transforms.Mixup;
+import io.github.dl4jclassics.data.transforms.MixupPreProcessor;
 import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.evaluation.charts.ImageGrid;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
@@ -58,7 +60,14 @@ public final class RunPictures {
             if (transform instanceof Normalize) {
                 continue;
             }
-            transform.apply(batch, random);
+            if (transform instanceof Mixup mixup) {
+                // Mixup is a DataSetPreProcessor in training; the same draw and arithmetic on the preview's arrays.
+                MixupPreProcessor.Draw draw = mixup.preProcessor(random).draw(random, n);
+                MixupPreProcessor.mix(batch.features(), n, batch.shape().size(), draw.lambda(), draw.permutation());
+                MixupPreProcessor.mix(batch.labels(), n, batch.numClasses(), draw.lambda(), draw.permutation());
+            } else {
+                transform.apply(batch, random);
+            }
             applied.add(name(transform));
         }
         List<String> captions = new ArrayList<>();
