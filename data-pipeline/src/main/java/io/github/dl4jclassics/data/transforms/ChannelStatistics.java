@@ -24,32 +24,15 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
         return mean.length;
     }
 
+    /** Per-pixel statistics: mean and (population) standard deviation over every pixel of the split, per channel. */
     public static ChannelStatistics compute(ImageSet images) {
-        int channels = images.shape().channels();
-        int plane = images.shape().height() * images.shape().width();
-        double[] sum = new double[channels];
-        double[] sumSquares = new double[channels];
-        byte[] image = new byte[images.shape().size()];
-        for (int n = 0; n < images.size(); n++) {
-            images.copyBytes(n, image, 0);
-            for (int c = 0; c < channels; c++) {
-                long s = 0;
-                long ss = 0;
-                for (int i = c * plane, end = i + plane; i < end; i++) {
-                    int v = image[i] & 0xFF;
-                    s += v;
-                    ss += (long) v * v;
-                }
-                sum[c] += s;
-                sumSquares[c] += ss;
-            }
-        }
-        double count = (double) images.size() * plane;
-        double[] mean = new double[channels];
-        double[] std = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            mean[c] = sum[c] / count;
-            std[c] = Math.sqrt(Math.max(sumSquares[c] / count - mean[c] * mean[c], 1e-12));
+        Sums sums = Sums.of(images);
+        double count = (double) images.size() * sums.plane();
+        double[] mean = new double[sums.channels()];
+        double[] std = new double[sums.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = sums.sum()[c] / count;
+            std[c] = Math.sqrt(Math.max(sums.sumSquares()[c] / count - mean[c] * mean[c], 1e-12));
         }
         return new ChannelStatistics(mean, std);
     }
@@ -60,33 +43,48 @@ public record ChannelStatistics(@JsonProperty(required = true) double[] mean, @J
      * smaller, as it leaves out the spread between images.
      */
     public static ChannelStatistics computeMeanOfPerImageStd(ImageSet images) {
-        int channels = images.shape().channels();
-        int plane = images.shape().height() * images.shape().width();
-        double[] meanSum = new double[channels];
-        double[] stdSum = new double[channels];
-        byte[] image = new byte[images.shape().size()];
-        for (int n = 0; n < images.size(); n++) {
-            images.copyBytes(n, image, 0);
-            for (int c = 0; c < channels; c++) {
-                long s = 0;
-                long ss = 0;
-                for (int i = c * plane, end = i + plane; i < end; i++) {
-                    int v = image[i] & 0xFF;
-                    s += v;
-                    ss += (long) v * v;
-                }
-                double mean = (double) s / plane;
-                meanSum[c] += mean;
-                stdSum[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0));
-            }
-        }
-        double[] mean = new double[channels];
-        double[] std = new double[channels];
-        for (int c = 0; c < channels; c++) {
-            mean[c] = meanSum[c] / images.size();
-            std[c] = Math.max(stdSum[c] / images.size(), 1e-6);
+        Sums sums = Sums.of(images);
+        double[] mean = new double[sums.channels()];
+        double[] std = new double[sums.channels()];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = sums.perImageMeanSum()[c] / images.size();
+            std[c] = Math.max(sums.perImageStdSum()[c] / images.size(), 1e-6);
         }
         return new ChannelStatistics(mean, std);
+    }
+
+    /** One pass over the split: per channel, the pixel sums and the sums of the per-image means and stds. */
+    private record Sums(int plane, double[] sum, double[] sumSquares, double[] perImageMeanSum, double[] perImageStdSum) {
+
+        int channels() {
+            return sum.length;
+        }
+
+        static Sums of(ImageSet images) {
+            int channels = images.shape().channels();
+            int plane = images.shape().height() * images.shape().width();
+            Sums sums = new Sums(plane, new double[channels], new double[channels], new double[channels],
+                    new double[channels]);
+            byte[] image = new byte[images.shape().size()];
+            for (int n = 0; n < images.size(); n++) {
+                images.copyBytes(n, image, 0);
+                for (int c = 0; c < channels; c++) {
+                    long s = 0;
+                    long ss = 0;
+                    for (int i = c * plane, end = i + plane; i < end; i++) {
+                        int v = image[i] & 0xFF;
+                        s += v;
+                        ss += (long) v * v;
+                    }
+                    sums.sum[c] += s;
+                    sums.sumSquares[c] += ss;
+                    double mean = (double) s / plane;
+                    sums.perImageMeanSum[c] += mean;
+                    sums.perImageStdSum[c] += Math.sqrt(Math.max((double) ss / plane - mean * mean, 0));
+                }
+            }
+            return sums;
+        }
     }
 
     /** The statistics of {@code images} by the named method of {@link Normalize#statistics()}. */
