@@ -32,12 +32,25 @@ public final class FastPath {
     public static final String THREADS_PROPERTY = "dl4jclassics.threads";
 
     /**
+     * Optional number of shares a training batch is split into, each computed on its own Java thread with one native
+     * thread ({@code -Ddl4jclassics.batchShares=1} turns splitting off); overrides the automatic choice.
+     */
+    public static final String BATCH_SHARES_PROPERTY = "dl4jclassics.batchShares";
+
+    /**
      * Multiply-accumulates per image below which one native thread trains faster than two (docs/PERFORMANCE.md):
      * the work per operation is too small to pay for a second OpenMP thread. Measured on the idle 2-core machine:
      * lenet5 (0.65 M) and alexnet2-cifar100 (48 M) are faster on one thread, resnet18 at 64x64 (148 M) and
      * alexnet-scene (1,368 M) on two.
      */
     public static final long SMALL_MODEL_MACS = 100_000_000L;
+
+    /**
+     * JavaCPP's limit on the process's physical memory. Set (JavaCPP's default), every native allocation reads the
+     * memory use from {@code /proc} under a global lock; {@link #enable()} sets it to 0 (off) on the CPU backend unless
+     * given; JavaCPP's {@code maxBytes} (default: the heap size) still bounds what it allocates.
+     */
+    public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private static final Logger LOG = LoggerFactory.getLogger(FastPath.class);
 
@@ -80,6 +93,13 @@ public final class FastPath {
             if (System.getProperty(HELPERS_PROPERTY) == null) {
                 System.setProperty(HELPERS_PROPERTY, "false");
             }
+            boolean cpuBackendOnly = onClassPath("org.nd4j.linalg.cpu.nativecpu.CpuBackend")
+                    && !onClassPath("org.nd4j.linalg.jcublas.JCublasBackend");
+            if (cpuBackendOnly && System.getProperty(MAX_PHYSICAL_BYTES) == null
+                    && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT)) == null) {
+                // Must precede JavaCPP's first use (read once by Pointer's static initialiser); see CachedShapeInfoProvider.
+                System.setProperty(MAX_PHYSICAL_BYTES, "0");
+            }
             boolean helpers = !Boolean.parseBoolean(System.getProperty(HELPERS_PROPERTY));
             String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "?");
             boolean cpu = "CPU".equalsIgnoreCase(backend);
@@ -91,6 +111,9 @@ public final class FastPath {
             if (cpu && fixed != null) {
                 threads = applyThreads(fixed);
             }
+            if (cpu) {
+                installShapeCache();
+            }
             status = new Status(helpers, oneDnnBuild, usable, backend, threads);
             if (cpu && (!helpers || !oneDnnBuild || !usable)) {
                 LOG.warn("DL4J fast path incomplete ({}); training runs several times slower. See docs/PERFORMANCE.md", status);
@@ -99,6 +122,39 @@ public final class FastPath {
             }
             return status;
         }
+    }
+
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, FastPath.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Replaces ND4J's CPU shape-information provider by {@link CachedShapeInfoProvider} (ND4J reads its provider from
+     * a private static field on every array creation; there is no setter). Only over the provider it was written
+     * for, {@code DirectShapeInfoProvider} of ND4J 1.0.0-M2.1; anything else is left alone.
+     */
+    private static void installShapeCache() {
+        try {
+            java.lang.reflect.Field field = Nd4j.class.getDeclaredField("shapeInfoProvider");
+            field.setAccessible(true);
+            Object current = field.get(null);
+            if (current != null && current.getClass().getName().equals(
+                    "org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider")) {
+                field.set(null, new CachedShapeInfoProvider());
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("shape-information cache not installed: {}", e.toString());
+        }
+    }
+
+    /** Whether {@link CachedShapeInfoProvider} serves ND4J's shape information. */
+    public static boolean shapeCacheInstalled() {
+        return Nd4j.getShapeInfoProvider() instanceof CachedShapeInfoProvider;
     }
 
     /** What DL4J's {@code BaseMKLDNNHelper.mklDnnEnabled()} asks, asked the same way (by reflection on the old name). */
@@ -146,6 +202,51 @@ public final class FastPath {
     /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */
     public static int useThreadsFor(long macsPerImage) {
         return setThreads(threadsFor(macsPerImage));
+    }
+
+    /**
+     * How a training step uses the cores.
+     *
+     * @param nativeThreads native (OpenMP) threads of the thread that trains
+     * @param batchShares shares each batch is split into, computed at the same time on as many Java threads with one
+     *        native thread each (1: not split)
+     */
+    public record Parallelism(int nativeThreads, int batchShares) {
+
+        /** Cores busy during a step: what a fair comparison gives the other framework. */
+        public int cores() {
+            return nativeThreads * batchShares;
+        }
+    }
+
+    /**
+     * The parallelism for training a network doing {@code macsPerImage} multiply-accumulates per image, by model size
+     * alone (issue 11): a small network ({@link #SMALL_MODEL_MACS}) whose batches can be split without changing the
+     * step ({@code splittable}: no batch normalisation, CPU backend) gets one share per core with one native thread
+     * each, since its step is per-operation Java work that OpenMP threads cannot share; a small one that cannot be
+     * split gets one native thread; a large one every core. {@value #THREADS_PROPERTY}, {@code OMP_NUM_THREADS} and
+     * {@value #BATCH_SHARES_PROPERTY} win when set (an explicit thread count alone turns splitting off).
+     */
+    public static Parallelism parallelismFor(long macsPerImage, boolean splittable) {
+        Integer shares = Integer.getInteger(BATCH_SHARES_PROPERTY);
+        boolean threadsFixed = Integer.getInteger(THREADS_PROPERTY) != null
+                || (System.getenv("OMP_NUM_THREADS") != null && System.getenv("OMP_NUM_THREADS").matches("\\d+"));
+        if (shares != null && shares > 1 && splittable) {
+            return new Parallelism(1, shares);
+        }
+        int threads = threadsFor(macsPerImage);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (shares == null && !threadsFixed && splittable && macsPerImage < SMALL_MODEL_MACS && cores > 1) {
+            return new Parallelism(1, cores);
+        }
+        return new Parallelism(threads, 1);
+    }
+
+    /** {@link #setThreads(int) Sets} the native threads of {@link #parallelismFor} and returns the whole choice. */
+    public static Parallelism useParallelismFor(long macsPerImage, boolean splittable) {
+        Parallelism choice = parallelismFor(macsPerImage, splittable);
+        setThreads(choice.nativeThreads());
+        return choice;
     }
 
     /**

@@ -21,6 +21,48 @@ class FastPathTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty(FastPath.THREADS_PROPERTY);
+        System.clearProperty(FastPath.BATCH_SHARES_PROPERTY);
+    }
+
+    @Test
+    void smallSplittableNetworksSplitBatchesAcrossTheCores() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (System.getenv("OMP_NUM_THREADS") == null && cores > 1) {
+            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS - 1, true))
+                    .isEqualTo(new FastPath.Parallelism(1, cores));
+            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS - 1, false))
+                    .isEqualTo(new FastPath.Parallelism(1, 1));
+            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS, true))
+                    .isEqualTo(new FastPath.Parallelism(cores, 1));
+        }
+        System.setProperty(FastPath.THREADS_PROPERTY, "1");
+        assertThat(FastPath.parallelismFor(1, true)).as("an explicit thread count turns splitting off")
+                .isEqualTo(new FastPath.Parallelism(1, 1));
+        System.setProperty(FastPath.BATCH_SHARES_PROPERTY, "3");
+        assertThat(FastPath.parallelismFor(Long.MAX_VALUE, true)).isEqualTo(new FastPath.Parallelism(1, 3));
+        assertThat(FastPath.parallelismFor(Long.MAX_VALUE, false).batchShares()).as("never split the unsplittable")
+                .isEqualTo(1);
+        assertThat(new FastPath.Parallelism(1, 3).cores()).isEqualTo(3);
+    }
+
+    @Test
+    void arraysShareOneShapeBufferPerShape() {
+        assertThat(FastPath.shapeCacheInstalled()).isTrue();
+        org.nd4j.linalg.api.ndarray.INDArray a = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 4, 5);
+        org.nd4j.linalg.api.ndarray.INDArray b = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 4, 5);
+        org.nd4j.linalg.api.ndarray.INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 3, 4, 5);
+        assertThat(a.shapeInfoDataBuffer()).isSameAs(b.shapeInfoDataBuffer());
+        assertThat(c.shapeInfoDataBuffer()).isNotSameAs(a.shapeInfoDataBuffer());
+        assertThat(c.dataType()).isEqualTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        // Arrays sharing a shape buffer still hold their own values, and views and ops see the right shapes.
+        a.assign(1);
+        b.assign(2);
+        assertThat(a.sumNumber().doubleValue()).isEqualTo(60);
+        assertThat(b.add(a).sumNumber().doubleValue()).isEqualTo(180);
+        assertThat(a.permute(2, 0, 1).shape()).containsExactly(5, 3, 4);
+        assertThat(a.reshape(12, 5).mmul(Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 2)).getDouble(11, 1))
+                .isEqualTo(5.0);
+        assertThat(Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, 4).isEmpty()).isTrue();
     }
 
     @Test

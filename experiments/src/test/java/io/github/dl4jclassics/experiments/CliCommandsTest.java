@@ -34,7 +34,7 @@ class CliCommandsTest {
     @Test
     void benchJsonReportsPositiveThroughput() throws Exception {
         JsonNode json = Json.mapper().readTree(run(0, "bench", "--model", "lenet5", "--batch", "8", "--warmup", "1",
-                "--steps", "2", "--json"));
+                "--steps", "2", "--warmup-seconds", "0", "--min-seconds", "0", "--json"));
         assertThat(json.get("model").asText()).isEqualTo("lenet5");
         assertThat(json.get("input").asText()).isEqualTo("3x32x32");
         assertThat(json.get("batch").asInt()).isEqualTo(8);

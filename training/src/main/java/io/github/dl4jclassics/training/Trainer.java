@@ -190,7 +190,9 @@ public final class Trainer {
                             int epoch, double rate, GracefulStop stop) {
         trainData.startEpoch(epoch);
         // Dropout and other random layers draw from ND4J's generator: reseed per epoch so a resumed run repeats it.
-        Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch);
+        // (ND4J's native generator seeded with 0 draws differently on every run: never give it 0.)
+        long seed = config.seed() * 1_000_003L + epoch;
+        Nd4j.getRandom().setSeed(seed != 0 ? seed : 0x9E3779B97F4A7C15L);
         network.setEpochCount(epoch);
         statistics.startEpoch(hasMixup(trainData));
         int batches = trainData.batchesPerEpoch();

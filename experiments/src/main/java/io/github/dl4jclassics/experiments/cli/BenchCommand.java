@@ -42,7 +42,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Native threads; 0 chooses by model size (default).")
+    @Option(names = "--warmup-seconds", defaultValue = "2", paramLabel = "S", description = "... and warm up for at least"
+            + " this long: the JIT and the layers' own choices settle in seconds, not steps (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--min-seconds", defaultValue = "2", paramLabel = "S", description = "... and time steps for at least"
+            + " this long; the median step is reported (default: ${DEFAULT-VALUE}).")
+    double minSeconds;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Native threads, batches not split; 0 chooses by model"
+            + " size: small networks split each batch across the cores, large ones use every core (default).")
     int threads;
 
     @Option(names = "--fashion-mnist", paramLabel = "DIR", description = "With `data`: real Fashion-MNIST files to read.")
@@ -70,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
         ClassicModel model = ModelRegistry.standard().get(modelId);
         ModelSpec spec = new ModelSpec(classes != null ? classes : model.defaultClasses(),
                 input != null ? InputShape.parse(input) : model.defaultInput(), 0);
-        BenchmarkResult result = ModelBenchmark.run(model, spec, batch, warmup, steps, threads);
+        BenchmarkResult result = ModelBenchmark.run(model, spec, batch,
+                new ModelBenchmark.Settings(warmup, warmupSeconds, steps, minSeconds, threads, true));
         System.out.println(json ? result.toJson().replaceAll("\\s*\\n\\s*", " ") : result.toText());
         return 0;
     }

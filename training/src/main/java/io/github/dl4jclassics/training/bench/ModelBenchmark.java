@@ -35,11 +35,8 @@ public final class ModelBenchmark {
     }
 
     /**
-     * Benchmarks {@code model} built for {@code spec}, threads chosen by {@link FastPath#threadsFor(long)} from the
-     * model's multiply-accumulates per image.
-     *
-     * @param warmupSteps untimed training steps (and as many inference passes) first
-     * @param measuredSteps timed training steps and inference passes; the median of each is reported
+     * Benchmarks {@code model} built for {@code spec}, parallelism chosen by {@link FastPath#parallelismFor} from the
+     * model's multiply-accumulates per image, {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
      */
     public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps) {
         return run(model, spec, batch, warmupSteps, measuredSteps, 0);
@@ -48,58 +45,87 @@ public final class ModelBenchmark {
     /** As {@link #run(ClassicModel, ModelSpec, int, int, int)} with a fixed number of native threads; 0 chooses. */
     public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps,
             int threads) {
-        return run(model, spec, batch, warmupSteps, measuredSteps, threads, true);
+        return run(model, spec, batch, new Settings(warmupSteps, 0, measuredSteps, 0, threads, true));
     }
 
     /**
-     * As {@link #run(ClassicModel, ModelSpec, int, int, int, int)}; {@code nativeLayers = false} benchmarks the zoo's
-     * configuration as it is (DL4J's own LRN and convolution layers), to measure what {@link NativeLayers} gains.
+     * How long and how to measure.
+     *
+     * @param warmupSteps untimed training steps (and as many inference passes) at least
+     * @param warmupSeconds ... and untimed for at least this long: the JIT compiler and the layers' own choices
+     *        (convolution backward paths, workspaces) settle in the first seconds, not the first steps
+     * @param measuredSteps timed training steps and inference passes at least; the median of each is reported
+     * @param measuredSeconds ... and timed for at least this long (a LeNet step takes milliseconds)
+     * @param threads native threads (no batch splitting); 0 chooses ({@link FastPath#parallelismFor})
+     * @param nativeLayers false benchmarks the zoo's configuration as it is (DL4J's own LRN and convolution layers),
+     *        to measure what {@link NativeLayers} gains
      */
-    public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps,
-            int threads, boolean nativeLayers) {
-        if (batch < 1 || warmupSteps < 0 || measuredSteps < 1) {
-            throw new IllegalArgumentException("need batch >= 1, warm-up >= 0 and measured steps >= 1; got "
-                    + batch + ", " + warmupSteps + ", " + measuredSteps);
+    public record Settings(int warmupSteps, double warmupSeconds, int measuredSteps, double measuredSeconds, int threads,
+            boolean nativeLayers) {
+
+        public Settings {
+            if (warmupSteps < 0 || measuredSteps < 1 || warmupSeconds < 0 || measuredSeconds < 0) {
+                throw new IllegalArgumentException("need warm-up >= 0 and measured steps >= 1 (seconds >= 0); got "
+                        + warmupSteps + ", " + measuredSteps);
+            }
+        }
+    }
+
+    /** Benchmarks {@code model} built for {@code spec} at batch size {@code batch} as {@code settings} say. */
+    public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, Settings settings) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("need batch >= 1; got " + batch);
         }
         FastPath.enable();
-        int used = threads > 0 ? FastPath.setThreads(threads)
-                : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
         Object configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
-                nativeLayers ? NativeLayers.forBackend(configuration) : configuration);
+                settings.nativeLayers() ? NativeLayers.forBackend(configuration) : configuration);
+        FastPath.Parallelism parallelism;
+        if (settings.threads() > 0) {
+            parallelism = new FastPath.Parallelism(FastPath.setThreads(settings.threads()), 1);
+        } else {
+            parallelism = FastPath.useParallelismFor(ModelSummary.of(model, spec).macs(), network.canSplitBatches());
+        }
+        network.splitBatches(parallelism.batchShares());
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
 
-        for (int i = 0; i < warmupSteps; i++) {
-            network.fit(data);
-        }
-        double[] train = new double[measuredSteps];
-        double[] trainCpu = new double[measuredSteps];
-        for (int i = 0; i < measuredSteps; i++) {
-            long cpu = CPU.getCurrentThreadCpuTime();
-            long start = System.nanoTime();
-            network.fit(data);
-            train[i] = (System.nanoTime() - start) / 1e9;
-            trainCpu[i] = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
-        }
+        warmUp(() -> network.fit(data), settings);
+        double[][] train = timed(() -> network.fit(data), settings);
         if (!Double.isFinite(network.score())) {
             throw new IllegalStateException(model.id() + ": loss is " + network.score() + " after the benchmark steps");
         }
-        for (int i = 0; i < warmupSteps; i++) {
-            network.output(features, false).close();
+        network.splitBatches(1);
+        warmUp(() -> network.output(features, false).close(), settings);
+        double[][] infer = timed(() -> network.output(features, false).close(), settings);
+        return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train[0]), batch / median(infer[0]),
+                parallelism.cores(), parallelism.batchShares(), train[0].length, batch / median(train[1]),
+                batch / median(infer[1]));
+    }
+
+    private static void warmUp(Runnable step, Settings settings) {
+        long end = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+        for (int i = 0; i < settings.warmupSteps() || System.nanoTime() < end; i++) {
+            step.run();
         }
-        double[] infer = new double[measuredSteps];
-        double[] inferCpu = new double[measuredSteps];
-        for (int i = 0; i < measuredSteps; i++) {
+    }
+
+    /** Wall and calling-thread CPU seconds of each timed step. */
+    private static double[][] timed(Runnable step, Settings settings) {
+        java.util.List<double[]> steps = new java.util.ArrayList<>();
+        long end = System.nanoTime() + (long) (settings.measuredSeconds() * 1e9);
+        while (steps.size() < settings.measuredSteps() || System.nanoTime() < end) {
             long cpu = CPU.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            INDArray out = network.output(features, false);
-            infer[i] = (System.nanoTime() - start) / 1e9;
-            inferCpu[i] = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
-            out.close();
+            step.run();
+            steps.add(new double[]{(System.nanoTime() - start) / 1e9, (CPU.getCurrentThreadCpuTime() - cpu) / 1e9});
         }
-        return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train), batch / median(infer),
-                used, measuredSteps, batch / median(trainCpu), batch / median(inferCpu));
+        double[][] result = new double[2][steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            result[0][i] = steps.get(i)[0];
+            result[1][i] = steps.get(i)[1];
+        }
+        return result;
     }
 
     /** One batch of uniform [0, 1) images and one-hot labels (class i mod classes), float32. */
@@ -157,7 +183,7 @@ public final class ModelBenchmark {
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes != null ? classes : model.defaultClasses(),
                 input != null ? InputShape.parse(input) : model.defaultInput(), 1);
-        BenchmarkResult result = run(model, spec, batch, warmup, steps, threads, nativeLayers);
+        BenchmarkResult result = run(model, spec, batch, new Settings(warmup, 0, steps, 0, threads, nativeLayers));
         System.out.println(json ? result.toJson() : result.toText());
     }
 }
