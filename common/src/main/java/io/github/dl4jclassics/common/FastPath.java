@@ -31,11 +31,6 @@ public final class FastPath {
     /** Optional fixed number of native threads, e.g. {@code -Ddl4jclassics.threads=1}; overrides the automatic choice. */
     public static final String THREADS_PROPERTY = "dl4jclassics.threads";
 
-    /**
-     * Optional number of shares a training batch is split into, each computed on its own Java thread with one native
-     * thread ({@code -Ddl4jclassics.batchShares=1} turns splitting off); overrides the automatic choice.
-     */
-    public static final String BATCH_SHARES_PROPERTY = "dl4jclassics.batchShares";
 
     /**
      * Multiply-accumulates per image below which one native thread trains faster than two (docs/PERFORMANCE.md):
@@ -202,51 +197,6 @@ public final class FastPath {
     /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */
     public static int useThreadsFor(long macsPerImage) {
         return setThreads(threadsFor(macsPerImage));
-    }
-
-    /**
-     * How a training step uses the cores.
-     *
-     * @param nativeThreads native (OpenMP) threads of the thread that trains
-     * @param batchShares shares each batch is split into, computed at the same time on as many Java threads with one
-     *        native thread each (1: not split)
-     */
-    public record Parallelism(int nativeThreads, int batchShares) {
-
-        /** Cores busy during a step: what a fair comparison gives the other framework. */
-        public int cores() {
-            return nativeThreads * batchShares;
-        }
-    }
-
-    /**
-     * The parallelism for training a network doing {@code macsPerImage} multiply-accumulates per image, by model size
-     * alone (issue 11): a small network ({@link #SMALL_MODEL_MACS}) whose batches can be split without changing the
-     * step ({@code splittable}: no batch normalisation, CPU backend) gets one share per core with one native thread
-     * each, since its step is per-operation Java work that OpenMP threads cannot share; a small one that cannot be
-     * split gets one native thread; a large one every core. {@value #THREADS_PROPERTY}, {@code OMP_NUM_THREADS} and
-     * {@value #BATCH_SHARES_PROPERTY} win when set (an explicit thread count alone turns splitting off).
-     */
-    public static Parallelism parallelismFor(long macsPerImage, boolean splittable) {
-        Integer shares = Integer.getInteger(BATCH_SHARES_PROPERTY);
-        boolean threadsFixed = Integer.getInteger(THREADS_PROPERTY) != null
-                || (System.getenv("OMP_NUM_THREADS") != null && System.getenv("OMP_NUM_THREADS").matches("\\d+"));
-        if (shares != null && shares > 1 && splittable) {
-            return new Parallelism(1, shares);
-        }
-        int threads = threadsFor(macsPerImage);
-        int cores = Runtime.getRuntime().availableProcessors();
-        if (shares == null && !threadsFixed && splittable && macsPerImage < SMALL_MODEL_MACS && cores > 1) {
-            return new Parallelism(1, cores);
-        }
-        return new Parallelism(threads, 1);
-    }
-
-    /** {@link #setThreads(int) Sets} the native threads of {@link #parallelismFor} and returns the whole choice. */
-    public static Parallelism useParallelismFor(long macsPerImage, boolean splittable) {
-        Parallelism choice = parallelismFor(macsPerImage, splittable);
-        setThreads(choice.nativeThreads());
-        return choice;
     }
 
     /**

@@ -21,28 +21,6 @@ class FastPathTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty(FastPath.THREADS_PROPERTY);
-        System.clearProperty(FastPath.BATCH_SHARES_PROPERTY);
-    }
-
-    @Test
-    void smallSplittableNetworksSplitBatchesAcrossTheCores() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        if (System.getenv("OMP_NUM_THREADS") == null && cores > 1) {
-            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS - 1, true))
-                    .isEqualTo(new FastPath.Parallelism(1, cores));
-            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS - 1, false))
-                    .isEqualTo(new FastPath.Parallelism(1, 1));
-            assertThat(FastPath.parallelismFor(FastPath.SMALL_MODEL_MACS, true))
-                    .isEqualTo(new FastPath.Parallelism(cores, 1));
-        }
-        System.setProperty(FastPath.THREADS_PROPERTY, "1");
-        assertThat(FastPath.parallelismFor(1, true)).as("an explicit thread count turns splitting off")
-                .isEqualTo(new FastPath.Parallelism(1, 1));
-        System.setProperty(FastPath.BATCH_SHARES_PROPERTY, "3");
-        assertThat(FastPath.parallelismFor(Long.MAX_VALUE, true)).isEqualTo(new FastPath.Parallelism(1, 3));
-        assertThat(FastPath.parallelismFor(Long.MAX_VALUE, false).batchShares()).as("never split the unsplittable")
-                .isEqualTo(1);
-        assertThat(new FastPath.Parallelism(1, 3).cores()).isEqualTo(3);
     }
 
     @Test

@@ -34,8 +34,6 @@ public final class ClassifierNetwork {
 
     private final MultiLayerNetwork multiLayer;
     private final ComputationGraph graph;
-    /** Set by {@link #splitBatches}: each batch's gradient computed in shares on several threads. */
-    private DataParallelStep dataParallel;
 
     private ClassifierNetwork(MultiLayerNetwork multiLayer, ComputationGraph graph) {
         this.multiLayer = multiLayer;
@@ -141,49 +139,11 @@ public final class ClassifierNetwork {
 
     /** One optimisation step on one batch. */
     public void fit(DataSet batch) {
-        if (dataParallel != null) {
-            dataParallel.fit(batch);
-        } else if (multiLayer != null) {
+        if (multiLayer != null) {
             multiLayer.fit(batch);
         } else {
             graph.fit(batch);
         }
-    }
-
-    /**
-     * Whether {@link #splitBatches} can split this network's batches without changing what a step computes: a
-     * {@link MultiLayerNetwork} without batch normalisation, on the CPU backend (a GPU gets nothing from it).
-     */
-    public boolean canSplitBatches() {
-        return multiLayer != null && DataParallelStep.supports(multiLayer)
-                && "CPU".equalsIgnoreCase(io.github.dl4jclassics.common.FastPath.status().backend());
-    }
-
-    /**
-     * From now on {@link #fit} splits each batch into {@code shares} whose gradients are computed at the same time on
-     * as many threads (docs/PERFORMANCE.md: the small networks' step is DL4J's per-operation Java work, which only
-     * more Java threads can share), then applies one update for the whole batch; 1 turns it off. Give each thread one
-     * native thread ({@link io.github.dl4jclassics.common.FastPath#setThreads}); the workers set theirs.
-     *
-     * @throws IllegalArgumentException when {@code shares > 1} and {@link #canSplitBatches()} is false
-     */
-    public void splitBatches(int shares) {
-        if (dataParallel != null) {
-            dataParallel.close();
-            dataParallel = null;
-        }
-        if (shares > 1) {
-            if (!canSplitBatches()) {
-                throw new IllegalArgumentException("this network cannot split its batches (a ComputationGraph, batch"
-                        + " normalisation, or not the CPU backend)");
-            }
-            dataParallel = DataParallelStep.create(multiLayer, shares);
-        }
-    }
-
-    /** The shares {@link #fit} splits each batch into (1: not split). */
-    public int batchShares() {
-        return dataParallel == null ? 1 : dataParallel.shares();
     }
 
     /** The loss of the last fitted batch (including regularisation). */

@@ -50,8 +50,7 @@ final class BenchCommand implements Callable<Integer> {
             + " this long; the median step is reported (default: ${DEFAULT-VALUE}).")
     double minSeconds;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Native threads, batches not split; 0 chooses by model"
-            + " size: small networks split each batch across the cores, large ones use every core (default).")
+    @Option(names = "--threads", defaultValue = "0", description = "Native threads; 0 chooses by model size (default).")
     int threads;
 
     @Option(names = "--fashion-mnist", paramLabel = "DIR", description = "With `data`: real Fashion-MNIST files to read.")

@@ -368,14 +368,9 @@ public final class ExperimentRunner {
         if (distributed != null) {
             trainer.withEpochFitter(distributed.fitter(manifest, data));
         }
-        // Small networks: each batch split across the cores, one native thread each; large ones: every core for each
-        // operation (by model size alone; measured: docs/PERFORMANCE.md). Spark's executors choose their own.
-        FastPath.Parallelism parallelism = FastPath.useParallelismFor(
-                ModelSummary.of(inputs.model(), inputs.spec()).macs(), distributed == null && network.canSplitBatches());
-        network.splitBatches(parallelism.batchShares());
-        LOG.info("training on {} native thread{}{}", parallelism.nativeThreads(),
-                parallelism.nativeThreads() == 1 ? "" : "s",
-                parallelism.batchShares() > 1 ? ", each batch split across " + parallelism.batchShares() + " threads" : "");
+        // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
+        int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
+        LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
         TrainingOutcome outcome;
         try {
             outcome = trainer.train(network, data.trainIterator(batchSize, training.seed()), validator, state);

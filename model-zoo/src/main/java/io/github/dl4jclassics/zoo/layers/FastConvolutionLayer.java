@@ -76,12 +76,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         FastConvolution c = (FastConvolution) layerConf();
-        if (!c.isInputGradient()) {
-            return directBackprop(epsilon, false, workspaceMgr);
-        }
+        // Measured for every layer, the first one too: its direct path skips the input gradient, but a large weight
+        // gradient kernel (LeNet's first layer: 28x28 over the batch) can still make conv2d_bp the faster one.
         boolean direct = backwardChoice.nextIsDirect();
         long start = System.nanoTime();
-        Pair<Gradient, INDArray> result = direct ? directBackprop(epsilon, true, workspaceMgr)
+        Pair<Gradient, INDArray> result = direct ? directBackprop(epsilon, c.isInputGradient(), workspaceMgr)
                 : super.backpropGradient(epsilon, workspaceMgr);
         backwardChoice.record(direct, System.nanoTime() - start);
         return result;

@@ -9,12 +9,9 @@ import java.util.Locale;
 /**
  * What {@link ModelBenchmark#run} measured: median images per second of timed training steps (forward, backward,
  * update) and of inference passes, on synthetic data. The JSON form has exactly
- * {@code {"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads", "batchShares"}}.
+ * {@code {"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads"}}.
  *
- * @param threads cores a training step keeps busy: native threads times batch shares (scripts/bench-vs-pytorch gives
- *        PyTorch the same number)
- * @param batchShares shares each training batch was split into, one Java thread with one native thread each
- *        (1: not split; see {@code ClassifierNetwork.splitBatches})
+ * @param threads native threads used (scripts/bench-vs-pytorch gives PyTorch the same number)
  * @param measuredSteps timed steps per median (not in the JSON)
  * @param trainImgPerCpuSec images per second of CPU time of the benchmarking thread, median (not in the JSON). With
  *        one native thread all the work runs on that thread, so this is what the wall clock would show on an idle
@@ -22,22 +19,21 @@ import java.util.Locale;
  *        overstates the speed (the other threads' time is not counted).
  * @param inferImgPerCpuSec the same for inference (not in the JSON)
  */
-@JsonPropertyOrder({"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads", "batchShares"})
+@JsonPropertyOrder({"model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads"})
 public record BenchmarkResult(String model, InputShape input, int batch, double trainImgPerSec, double inferImgPerSec,
-        int threads, int batchShares, @JsonIgnore int measuredSteps, @JsonIgnore double trainImgPerCpuSec,
+        int threads, @JsonIgnore int measuredSteps, @JsonIgnore double trainImgPerCpuSec,
         @JsonIgnore double inferImgPerCpuSec) {
 
-    /** One line of JSON: {@code {"model":"lenet5","input":"3x32x32","batch":64,"trainImgPerSec":...,"inferImgPerSec":...,"threads":1,"batchShares":1}}. */
+    /** One line of JSON: {@code {"model":"lenet5","input":"3x32x32","batch":64,"trainImgPerSec":...,"inferImgPerSec":...,"threads":1}}. */
     public String toJson() {
         return Json.write(this);
     }
 
     /** Human-readable summary, e.g. {@code lenet5 3x32x32 batch 64, 1 thread: train 3,512.4 img/s, inference 12,001.0 img/s}. */
     public String toText() {
-        return String.format(Locale.ROOT, "%s %s batch %d, %d thread%s%s: train %,.1f img/s, inference %,.1f img/s"
+        return String.format(Locale.ROOT, "%s %s batch %d, %d thread%s: train %,.1f img/s, inference %,.1f img/s"
                         + " (median of %d steps; per CPU-second of the calling thread: train %,.1f, inference %,.1f)",
-                model, input, batch, threads, threads == 1 ? "" : "s",
-                batchShares > 1 ? " (batch split in " + batchShares + ")" : "", trainImgPerSec, inferImgPerSec, measuredSteps,
+                model, input, batch, threads, threads == 1 ? "" : "s", trainImgPerSec, inferImgPerSec, measuredSteps,
                 trainImgPerCpuSec, inferImgPerCpuSec);
     }
 }

@@ -35,7 +35,7 @@ public final class ModelBenchmark {
     }
 
     /**
-     * Benchmarks {@code model} built for {@code spec}, parallelism chosen by {@link FastPath#parallelismFor} from the
+     * Benchmarks {@code model} built for {@code spec}, native threads chosen by {@link FastPath#threadsFor(long)} from the
      * model's multiply-accumulates per image, {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
      */
     public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps) {
@@ -56,7 +56,7 @@ public final class ModelBenchmark {
      *        (convolution backward paths, workspaces) settle in the first seconds, not the first steps
      * @param measuredSteps timed training steps and inference passes at least; the median of each is reported
      * @param measuredSeconds ... and timed for at least this long (a LeNet step takes milliseconds)
-     * @param threads native threads (no batch splitting); 0 chooses ({@link FastPath#parallelismFor})
+     * @param threads native threads; 0 chooses ({@link FastPath#threadsFor(long)})
      * @param nativeLayers false benchmarks the zoo's configuration as it is (DL4J's own LRN and convolution layers),
      *        to measure what {@link NativeLayers} gains
      */
@@ -80,13 +80,8 @@ public final class ModelBenchmark {
         Object configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
                 settings.nativeLayers() ? NativeLayers.forBackend(configuration) : configuration);
-        FastPath.Parallelism parallelism;
-        if (settings.threads() > 0) {
-            parallelism = new FastPath.Parallelism(FastPath.setThreads(settings.threads()), 1);
-        } else {
-            parallelism = FastPath.useParallelismFor(ModelSummary.of(model, spec).macs(), network.canSplitBatches());
-        }
-        network.splitBatches(parallelism.batchShares());
+        int used = settings.threads() > 0 ? FastPath.setThreads(settings.threads())
+                : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
 
@@ -95,11 +90,10 @@ public final class ModelBenchmark {
         if (!Double.isFinite(network.score())) {
             throw new IllegalStateException(model.id() + ": loss is " + network.score() + " after the benchmark steps");
         }
-        network.splitBatches(1);
         warmUp(() -> network.output(features, false).close(), settings);
         double[][] infer = timed(() -> network.output(features, false).close(), settings);
         return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train[0]), batch / median(infer[0]),
-                parallelism.cores(), parallelism.batchShares(), train[0].length, batch / median(train[1]),
+                used, train[0].length, batch / median(train[1]),
                 batch / median(infer[1]));
     }
 

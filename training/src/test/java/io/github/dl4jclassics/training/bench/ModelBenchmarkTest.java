@@ -31,8 +31,7 @@ class ModelBenchmarkTest {
         JsonNode json = Json.mapper().readTree(result.toJson());
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads",
-                "batchShares");
+        assertThat(fields).containsExactly("model", "input", "batch", "trainImgPerSec", "inferImgPerSec", "threads");
         assertThat(json.get("input").asText()).isEqualTo("3x32x32");
         assertThat(json.get("batch").asInt()).isEqualTo(8);
         assertThat(json.get("trainImgPerSec").asDouble()).isEqualTo(result.trainImgPerSec());
