@@ -139,6 +139,23 @@ class FastConvolutionTest {
     }
 
     @Test
+    void reluBackpropEqualsDl4js() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5);
+        INDArray a = z.dup();
+        org.nd4j.linalg.activations.impl.ActivationReLU relu = new org.nd4j.linalg.activations.impl.ActivationReLU();
+        relu.getActivation(a, true);
+        a.putScalar(new long[]{0, 0, 0, 0}, 0.0); // exactly zero: no gradient, as in DL4J
+        INDArray epsilon = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5);
+        INDArray expected = relu.backprop(a.dup(), epsilon.dup()).getFirst();
+        INDArray actual = FastConvolutionLayer.activationBackprop(relu, a, epsilon);
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual.getDouble(0, 0, 0, 0)).isZero();
+        assertThat(actual.neq(0).castTo(DataType.INT).sumNumber().intValue())
+                .isEqualTo(a.gt(0).castTo(DataType.INT).sumNumber().intValue());
+    }
+
+    @Test
     void rejectsAnUnknownBackwardSetting() {
         System.setProperty(BackwardChoice.PROPERTY, "winograd");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BackwardChoice().nextIsDirect())
