@@ -47,6 +47,9 @@ public final class FastPath {
      */
     public static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
+    /** {@code -Ddl4jclassics.shapeCache=false} keeps ND4J's own shape-information provider (for comparisons). */
+    public static final String SHAPE_CACHE_PROPERTY = "dl4jclassics.shapeCache";
+
     private static final Logger LOG = LoggerFactory.getLogger(FastPath.class);
 
     private static volatile Status status;
@@ -106,7 +109,7 @@ public final class FastPath {
             if (cpu && fixed != null) {
                 threads = applyThreads(fixed);
             }
-            if (cpu) {
+            if (cpu && !"false".equalsIgnoreCase(System.getProperty(SHAPE_CACHE_PROPERTY))) {
                 installShapeCache();
             }
             status = new Status(helpers, oneDnnBuild, usable, backend, threads);
