@@ -12,7 +12,7 @@ import io.github.dl4jclassics.experiments.run.ExperimentRunner;
 import io.github.dl4jclassics.experiments.run.RunOptions;
 import io.github.dl4jclassics.training.transfer.TransferConfig;
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.nio.file.Files;

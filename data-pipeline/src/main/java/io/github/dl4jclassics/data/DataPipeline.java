@@ -8,7 +8,7 @@ import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.data.transforms.PcaColour;
 import io.github.dl4jclassics.data.transforms.PcaEigen;
 import io.github.dl4jclassics.data.transforms.Resize;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.data;
 
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Path;
 
 /**

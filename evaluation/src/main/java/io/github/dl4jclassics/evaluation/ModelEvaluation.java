@@ -17,7 +17,7 @@ import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
 import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

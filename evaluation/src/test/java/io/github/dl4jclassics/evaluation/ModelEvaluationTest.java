@@ -16,7 +16,7 @@ import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.ChannelStatistics;
 import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.IOException;

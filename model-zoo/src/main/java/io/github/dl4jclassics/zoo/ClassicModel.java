@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 

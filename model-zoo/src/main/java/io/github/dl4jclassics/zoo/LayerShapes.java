@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -3,7 +3,7 @@ package io.github.dl4jclassics.training;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.iterators.ImageSetIterator;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -9,7 +9,7 @@ import io.github.dl4jclassics.data.store.ArrayPixelStore;
 import io.github.dl4jclassics.data.store.MappedPixelStore;
 import io.github.dl4jclassics.data.store.PixelStore;
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.zoo.models;
 
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.LayerShapes;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.util.function.IntPredicate;

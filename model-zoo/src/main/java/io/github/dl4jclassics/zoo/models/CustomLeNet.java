@@ -5,7 +5,7 @@ import static io.github.dl4jclassics.zoo.models.Layers.dense;
 import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.zoo.models;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -7,7 +7,7 @@ import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 import static io.github.dl4jclassics.zoo.models.Layers.paperLrn;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import io.github.dl4jclassics.zoo.WeightInitChoice;

@@ -2,7 +2,7 @@ package io.github.dl4jclassics.zoo.weights;
 
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.weights.NpyArrays;

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -67,7 +68,7 @@ class NativeLayersTest {
     @Test
     void resNetGraphGetsFastConvolutionsAndKeepsItsOutputs() {
         ClassicModel model = ModelRegistry.standard().get("resnet18");
-        ModelSpec spec = new ModelSpec(6, io.github.dl4jclassics.zoo.InputShape.parse("3x64x64"), 3);
+        ModelSpec spec = new ModelSpec(6, InputShape.parse("3x64x64"), 3);
         ComputationGraphConfiguration original = (ComputationGraphConfiguration) model.configuration(spec);
         ComputationGraphConfiguration swapped = (ComputationGraphConfiguration) NativeLayers.apply(original);
         long convolutions = swapped.getVertices().values().stream()

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.File;
