@@ -44,4 +44,15 @@ public final class Json {
     public static <T> T readFile(Path file, Class<T> type) throws IOException {
         return MAPPER.readValue(file.toFile(), type);
     }
+
+    /**
+     * Reads a file written by an older or newer version of the project (a run's result.json): unknown fields are
+     * ignored and missing primitives default, unlike {@link #readFile}, which is right for manifests but not for
+     * reading history.
+     */
+    public static <T> T readHistory(Path file, Class<T> type) throws IOException {
+        return MAPPER.readerFor(type)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .readValue(file.toFile());
+    }
 }

@@ -25,8 +25,4 @@ public record LoadOptions(InputShape resizeTo, Path cacheDir, long memoryBudget)
     public static LoadOptions defaults() {
         return new LoadOptions(null, defaultCacheDir(), PixelStoreBuilder.defaultMemoryBudget());
     }
-
-    public LoadOptions withResize(InputShape size) {
-        return new LoadOptions(size, cacheDir, memoryBudget);
-    }
 }

@@ -1,8 +1,6 @@
 package io.github.dl4jclassics.evaluation;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
@@ -48,9 +46,6 @@ public final class ModelEvaluation {
     public static final String EPOCHS = "epochs.csv";
     public static final String STATUS = "EVALUATED";
 
-    private static final ObjectMapper LENIENT = Json.mapper().copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private ModelEvaluation() {
     }
 
@@ -91,7 +86,7 @@ public final class ModelEvaluation {
             throw new IOException("cannot evaluate " + model + ": no " + MANIFEST + " beside it (the data recipe "
                     + "and model.input come from the run's manifest)");
         }
-        JsonNode manifest = LENIENT.readTree(manifestFile.toFile());
+        JsonNode manifest = Json.mapper().readTree(manifestFile.toFile());
         String name = text(manifest, manifestFile, "name", true);
         String modelId = text(manifest, manifestFile, "model.id", false);
         InputShape input = InputShape.parse(text(manifest, manifestFile, "model.input", true));

@@ -165,14 +165,6 @@ public final class ClassifierNetwork {
         return model().params();
     }
 
-    public int iterationCount() {
-        return multiLayer != null ? multiLayer.getIterationCount() : graph.getIterationCount();
-    }
-
-    public int epochCount() {
-        return multiLayer != null ? multiLayer.getEpochCount() : graph.getEpochCount();
-    }
-
     public void setEpochCount(int epoch) {
         if (multiLayer != null) {
             multiLayer.setEpochCount(epoch);

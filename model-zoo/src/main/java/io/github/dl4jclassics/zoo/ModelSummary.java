@@ -1,9 +1,7 @@
 package io.github.dl4jclassics.zoo;
 
 import io.github.dl4jclassics.common.InputShape;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.dl4jclassics.common.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -170,8 +168,7 @@ public final class ModelSummary {
      * "bnRunningStats", "macs", "activationBytes", "layers": [{"name", "type", "outputShape", "params"}]}.
      */
     public String toJson() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("model", model);
         root.put("input", input.toString());
         root.put("numClasses", numClasses);
@@ -191,11 +188,7 @@ public final class ModelSummary {
             }
             n.put("params", r.params());
         }
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(root);
     }
 
     private static String shapeText(long[] shape) {

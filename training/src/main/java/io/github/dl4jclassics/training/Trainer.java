@@ -169,7 +169,7 @@ public final class Trainer {
                     stoppedEarly = true;
                 }
                 TrainingState state = new TrainingState(epoch + 1, rates, bestEpoch, bestValue, sinceImprovement,
-                        scheduler.state(), config.seed(), epochLog.records(), stoppedEarly, epoch + 1, 0);
+                        scheduler.state(), config.seed(), epochLog.records(), stoppedEarly);
                 checkpoints.save(network, state, improved);
                 LOG.info(summary(record, config.epochs()));
             }

@@ -1,8 +1,6 @@
 package io.github.dl4jclassics.evaluation.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.evaluation.RunResult;
@@ -27,14 +25,6 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
     public static final String MANIFEST = "manifest.json";
     public static final String ENVIRONMENT = "environment.json";
 
-    /**
-     * Reports must still open result.json files written by older or newer versions, so unknown fields are
-     * ignored here (the project's mapper rejects them, which is right for manifests but not for reading history).
-     */
-    private static final ObjectMapper LENIENT = Json.mapper().copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     public RunFolder {
         epochs = epochs == null ? List.of() : List.copyOf(epochs);
     }
@@ -49,7 +39,7 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
         }
         RunResult result;
         try {
-            result = LENIENT.readValue(resultFile.toFile(), RunResult.class);
+            result = Json.readHistory(resultFile, RunResult.class);
         } catch (IOException e) {
             throw new IOException("cannot read " + resultFile + " as a result.json: " + e.getMessage(), e);
         }
@@ -69,7 +59,7 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
             return null;
         }
         try {
-            return LENIENT.readTree(file.toFile());
+            return Json.mapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException("cannot read " + file + " as JSON: " + e.getMessage(), e);
         }
@@ -97,17 +87,5 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
             node = node.get(part);
         }
         return node == null || node.isNull() ? null : node.asText();
-    }
-
-    /** Sum of the epochs' wall-clock seconds, or NaN without epochs.csv. */
-    public double trainingSeconds() {
-        if (epochs.isEmpty()) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (EpochRecord e : epochs) {
-            sum += e.seconds();
-        }
-        return sum;
     }
 }

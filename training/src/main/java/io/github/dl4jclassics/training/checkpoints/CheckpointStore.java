@@ -112,7 +112,7 @@ public final class CheckpointStore {
     }
 
     /** Epoch checkpoint folders present, oldest first. */
-    public List<Path> epochCheckpoints() throws IOException {
+    private List<Path> epochCheckpoints() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
