@@ -51,7 +51,7 @@ public final class ModelSummary {
 
     /** Builds the model's configuration for {@code spec} (failing clearly for a too-small input) and summarises it. */
     public static ModelSummary of(ClassicModel model, ModelSpec spec) {
-        Object conf = model.configuration(spec);
+        NetworkConfiguration conf = model.configuration(spec);
         List<Row> rows = new ArrayList<>();
         for (LayerShapes.Step step : LayerShapes.walk(conf, spec.input())) {
             rows.add(step.layer() != null ? row(step.name(), step.layer(), step.output())

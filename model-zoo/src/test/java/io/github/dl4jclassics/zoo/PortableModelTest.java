@@ -82,9 +82,9 @@ class PortableModelTest {
             throws IOException {
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 3);
-        Object configuration = NativeLayers.forBackend(model.configuration(spec));
+        NetworkConfiguration configuration = model.configuration(spec).forBackend();
         // A stateful updater, so that there is updater state to keep.
-        for (Layer layer : Dl4jWeightInit.layers(configuration).values()) {
+        for (Layer layer : configuration.layers().values()) {
             if (layer instanceof BaseLayer base) {
                 base.setIUpdater(new Adam(1e-3));
                 base.setBiasUpdater(new Adam(1e-3));
@@ -113,13 +113,13 @@ class PortableModelTest {
     @CsvSource({"lenet5, 1x32x32, 10", "resnet18, 3x32x32, 6"})
     void stockAndBackAgainIsTheSameConfiguration(String id, String input, int classes) {
         ClassicModel model = ModelRegistry.standard().get(id);
-        Object zoo = model.configuration(new ModelSpec(classes, InputShape.parse(input), 3));
-        Object fast = NativeLayers.apply(zoo);
-        Object stock = NativeLayers.stock(fast);
+        NetworkConfiguration zoo = model.configuration(new ModelSpec(classes, InputShape.parse(input), 3));
+        NetworkConfiguration fast = NativeLayers.apply(zoo);
+        NetworkConfiguration stock = NativeLayers.stock(fast);
         assertThat(NativeLayers.namesNativeLayers(json(fast))).isTrue();
         assertThat(tree(stock)).isEqualTo(tree(zoo));
         assertThat(tree(NativeLayers.apply(stock))).isEqualTo(tree(fast));
-        if (fast instanceof MultiLayerConfiguration conf) {
+        if (fast.dl4j() instanceof MultiLayerConfiguration conf) {
             assertThat(conf.getConf(0).getLayer()).isInstanceOf(FastConvolution.class);
         }
     }
@@ -144,13 +144,12 @@ class PortableModelTest {
         return json(network.configuration());
     }
 
-    private static String json(Object configuration) {
-        return configuration instanceof MultiLayerConfiguration conf ? conf.toJson()
-                : ((ComputationGraphConfiguration) configuration).toJson();
+    private static String json(NetworkConfiguration configuration) {
+        return configuration.toJson();
     }
 
     /** The JSON tree (field order ignored) without the graph's cached topological order, which a copy recomputes. */
-    private static JsonNode tree(Object configuration) {
+    private static JsonNode tree(NetworkConfiguration configuration) {
         try {
             JsonNode tree = NeuralNetConfiguration.mapper().readTree(json(configuration));
             if (tree instanceof ObjectNode object) {

@@ -24,22 +24,21 @@ import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
 import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.training.DivergenceException;
 import io.github.dl4jclassics.training.EpochLog;
-import io.github.dl4jclassics.training.Optimizers;
-import io.github.dl4jclassics.training.Resume;
+import io.github.dl4jclassics.training.EpochTarget;
+import io.github.dl4jclassics.training.NetworkAssembly;
 import io.github.dl4jclassics.training.Trainer;
 import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.training.TrainingOutcome;
+import io.github.dl4jclassics.training.TrainingStart;
 import io.github.dl4jclassics.training.Validator;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.training.checkpoints.TrainingState;
-import io.github.dl4jclassics.training.transfer.TransferLearner;
 import io.github.dl4jclassics.training.ui.TrainingUi;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.ModelSummary;
-import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,25 +212,21 @@ public final class ExperimentRunner {
 
         // 1. Everything that can be wrong with the inputs fails here, before a run folder exists.
         Inputs inputs = prepareInputs(manifest, options.dataDir(), null);
-        ClassifierNetwork network;
-        TrainingState state = null;
-        TrainingConfig training = manifest.training();
+        TrainingStart start;
         if (options.from() != null) {
-            Resume.Point point = Resume.forMoreEpochs(options.from().resolve(RunDirectory.CHECKPOINTS));
-            int done = point.state().epochsCompleted();
-            int total = options.moreEpochs() != null ? done + options.moreEpochs()
-                    : Resume.targetEpochs(String.valueOf(training.epochs()), done);
-            training = training.withEpochs(total).withSeed(point.state().seed());
-            manifest = manifest.withTraining(training);
-            network = point.network();
-            state = point.state();
-            LOG.info("continuing {} from epoch {} to epoch {}", options.from(), done, total);
+            EpochTarget epochs = options.moreEpochs() != null ? new EpochTarget(options.moreEpochs(), true)
+                    : EpochTarget.total(manifest.training().epochs());
+            start = NetworkAssembly.continued(options.from().resolve(RunDirectory.CHECKPOINTS), manifest.training(),
+                    manifest.transfer(), epochs);
+            // The saved manifest says what the continuation trains: its epochs and the finished run's seed.
+            manifest = manifest.withTraining(manifest.training().withEpochs(start.training().epochs())
+                    .withSeed(start.training().seed()));
+            LOG.info("continuing {} from epoch {} to epoch {}", options.from(), start.state().epochsCompleted(),
+                    start.training().epochs());
         } else {
-            network = newNetwork(manifest, inputs);
-            if (manifest.transfer() != null) {
-                training = TransferLearner.trainingConfig(training, manifest.transfer());
-            }
+            start = NetworkAssembly.fresh(inputs.model(), inputs.spec(), manifest.training(), manifest.transfer());
         }
+        ClassifierNetwork network = start.network();
         LOG.info("{}: {} ({} parameters), {} train / {} validation / {} test images", manifest.name(),
                 inputs.model().id(), network.numParams(), inputs.data().train().size(),
                 inputs.data().validation() == null ? 0 : inputs.data().validation().size(), inputs.data().test().size());
@@ -250,8 +245,8 @@ public final class ExperimentRunner {
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
         String reason = notComparableReason(manifest);
-        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt, reason);
+        return trainAndFinish(manifest, start.training(), inputs, network, start.state(), run, epochLog,
+                options.interactive(), options.uiPort(), started, startedAt, reason);
     }
 
     /**
@@ -273,37 +268,18 @@ public final class ExperimentRunner {
                 ? Json.readFile(runFolder.resolve(RunDirectory.NORMALIZATION), DataStatistics.class) : null;
         Inputs inputs = prepareInputs(manifest, options.dataDir(), saved);
         RunDirectory run = new RunDirectory(runFolder);
-        Optional<Resume.Point> point = Resume.fromRunCheckpoints(run.file(RunDirectory.CHECKPOINTS));
-        TrainingConfig training = manifest.training();
-        ClassifierNetwork network;
-        TrainingState state = null;
-        if (point.isPresent()) {
-            network = point.get().network();
-            state = point.get().state();
-            LOG.info("resuming {} after epoch {}", runFolder, state.epochsCompleted());
+        TrainingStart start = NetworkAssembly.resumed(run.file(RunDirectory.CHECKPOINTS), inputs.model(), inputs.spec(),
+                manifest.training(), manifest.transfer());
+        if (start.state() != null) {
+            LOG.info("resuming {} after epoch {}", runFolder, start.state().epochsCompleted());
         } else {
             LOG.info("{} has no complete checkpoint: starting it again", runFolder);
-            network = newNetwork(manifest, inputs);
-        }
-        if (manifest.transfer() != null) {
-            training = TransferLearner.trainingConfig(training, manifest.transfer());
         }
         EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
-        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
+        return trainAndFinish(manifest, start.training(), inputs, start.network(), start.state(), run, epochLog,
+                options.interactive(),
                 options.uiPort(), started, startedAt,
                 notComparableReason(markShortenings(manifest, manifest)));
-    }
-
-    /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
-    private static ClassifierNetwork newNetwork(ExperimentManifest manifest, Inputs inputs) throws IOException {
-        TrainingConfig training = manifest.training();
-        if (manifest.transfer() != null) {
-            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
-            return TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
-        }
-        Object configuration = NativeLayers.forBackend(inputs.model().configuration(inputs.spec()));
-        Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
-        return ClassifierNetwork.fromConfiguration(configuration);
     }
 
     /** What a run needs that is validated before anything is written. */

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static io.github.dl4jclassics.zoo.models.Layers.conv;
 import static io.github.dl4jclassics.zoo.models.Layers.convBuilder;
 import static io.github.dl4jclassics.zoo.models.Layers.dense;
@@ -134,7 +135,7 @@ public final class AlexNet extends BaseClassicModel {
     }
 
     @Override
-    protected MultiLayerConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         NeuralNetConfiguration.Builder base = NetworkDefaults.builder(spec);
         boolean krizhevsky = variant == Variant.IMAGENET && id().equals("alexnet") && spec.init() == WeightInitChoice.PAPER;
         if (krizhevsky) {
@@ -222,6 +223,6 @@ public final class AlexNet extends BaseClassicModel {
             default -> throw new IllegalStateException(variant.name());
         }
         InputShape in = spec.input();
-        return list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build();
+        return NetworkConfiguration.of(list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build());
     }
 }

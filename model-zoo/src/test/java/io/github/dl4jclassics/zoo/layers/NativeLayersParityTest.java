@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -65,7 +66,7 @@ class NativeLayersParityTest {
 
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 0);
-        Object configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
+        NetworkConfiguration configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
         ClassifierNetwork net = ClassifierNetwork.fromConfiguration(configuration);
         NpzWeights.read(dir.resolve("weights.npz")).loadInto(model, net);
 

@@ -7,6 +7,7 @@ import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.ModelSummary;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -64,9 +65,9 @@ public final class ModelBenchmark {
         FastPath.enable();
         int used = threads > 0 ? FastPath.setThreads(threads)
                 : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
-        Object configuration = model.configuration(spec);
+        NetworkConfiguration configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
-                nativeLayers ? NativeLayers.forBackend(configuration) : configuration);
+                nativeLayers ? configuration.forBackend() : configuration);
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
 

@@ -14,7 +14,17 @@ import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import java.nio.file.Path;
 import java.util.List;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -76,5 +86,32 @@ class TransferLearnerTest {
                 .hasMessageContaining("not before the head layer");
         assertThatThrownBy(() -> new TransferConfig("weights.h5", null, null, null, null, null))
                 .hasMessageContaining("transfer.format");
+    }
+
+    @Test
+    void reHeadsAndFreezesAGraphByItsVertexNames() {
+        ComputationGraphConfiguration graph = new NeuralNetConfiguration.Builder().seed(5).weightInit(WeightInit.XAVIER)
+                .graphBuilder().addInputs("in")
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c1")
+                .addLayer("fc", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("fc").setInputTypes(InputType.convolutional(8, 8, 1)).build();
+        ClassifierNetwork pretrained = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(graph));
+        TrainingConfig training = new TrainingConfig(OptimizerConfig.adam(0.001), 8, 1, 1, null, null, null, 0);
+
+        ClassifierNetwork network = TransferLearner.prepare(pretrained,
+                new TransferConfig("w.zip", null, null, "c1", 0.03, null), 3, training);
+        assertThat(network.graph().getLayer("c1")).isInstanceOf(FrozenLayer.class);
+        assertThat(network.graph().getLayer("c1").params()).isEqualTo(pretrained.graph().getLayer("c1").params());
+        assertThat(((OutputLayer) network.graph().getLayer("fc").conf().getLayer()).getNOut()).isEqualTo(3);
+        assertThat(network.graph().getLayer("fc").conf().getLayer().getUpdaterByParam("W").getLearningRate(0, 0))
+                .as("the fine-tuning rate").isEqualTo(0.03);
+        assertThat(network.output(org.nd4j.linalg.factory.Nd4j.rand(2, 1, 8, 8), false).shape()).containsExactly(2, 3);
+
+        assertThatThrownBy(() -> TransferLearner.prepare(pretrained, new TransferConfig("w.zip", null, null, "fc", null, null),
+                3, training)).hasMessageContaining("'fc' is not before the head layer 'fc'");
+        assertThatThrownBy(() -> TransferLearner.prepare(pretrained, new TransferConfig("w.zip", null, "head", null, null, null),
+                3, training)).hasMessageContaining("'head' is not a layer").hasMessageContaining("[c1, pool, fc]");
     }
 }
