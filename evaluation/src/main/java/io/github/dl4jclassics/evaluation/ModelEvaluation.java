@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataLocator;
@@ -13,14 +14,12 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
-import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -40,11 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelEvaluation {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelEvaluation.class);
-    public static final String MODEL = "model.zip";
-    public static final String MANIFEST = "manifest.json";
-    public static final String NORMALIZATION = "normalization.json";
-    public static final String EPOCHS = "epochs.csv";
-    public static final String STATUS = "EVALUATED";
 
     private ModelEvaluation() {
     }
@@ -71,7 +65,7 @@ public final class ModelEvaluation {
      * @param runDirOrModel a run folder holding model.zip, or a model.zip with manifest.json beside it
      */
     public static RunResult evaluate(Path runDirOrModel, Path outDir, Options options) throws IOException {
-        Path model = Files.isDirectory(runDirOrModel) ? runDirOrModel.resolve(MODEL) : runDirOrModel;
+        Path model = Files.isDirectory(runDirOrModel) ? runDirOrModel.resolve(RunLayout.MODEL) : runDirOrModel;
         if (!Files.isRegularFile(model)) {
             throw new IOException("cannot evaluate " + runDirOrModel + ": no model file "
                     + (Files.isDirectory(runDirOrModel) ? model.getFileName() + " in it" : "there"));
@@ -81,9 +75,9 @@ public final class ModelEvaluation {
             throw new IllegalArgumentException("evaluate would overwrite the run's own result.json in " + folder
                     + "; choose another output folder");
         }
-        Path manifestFile = folder.resolve(MANIFEST);
+        Path manifestFile = folder.resolve(RunLayout.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
-            throw new IOException("cannot evaluate " + model + ": no " + MANIFEST + " beside it (the data recipe "
+            throw new IOException("cannot evaluate " + model + ": no " + RunLayout.MANIFEST + " beside it (the data recipe "
                     + "and model.input come from the run's manifest)");
         }
         JsonNode manifest = Json.mapper().readTree(manifestFile.toFile());
@@ -121,7 +115,7 @@ public final class ModelEvaluation {
             shortened = "shortened run (" + String.join(", ", how) + ")";
         }
 
-        Path normalizationFile = folder.resolve(NORMALIZATION);
+        Path normalizationFile = folder.resolve(RunLayout.NORMALIZATION);
         DataStatistics saved = null;
         if (Files.isRegularFile(normalizationFile)) {
             try {
@@ -140,11 +134,10 @@ public final class ModelEvaluation {
         DataNormalization normalizer = restoreNormalizer(model);
         if (normalizer == null && saved == null) {
             LOG.warn("no normalizer in {} and no {} beside it: normalization statistics (if the recipe needs them) are"
-                    + " recomputed from the training split", model, NORMALIZATION);
+                    + " recomputed from the training split", model, RunLayout.NORMALIZATION);
         }
 
-        long started = System.nanoTime();
-        String startedAt = Instant.now().toString();
+        RunEnding.Started started = RunEnding.Started.now();
         DatasetSource source = DatasetRegistry.standard().get(dataConfig.dataset());
         DataFiles files = new DataLocator(options.dataDir()).locate(source, dataConfig.location());
         LOG.info("evaluating {} on {} from {}", model, source.id(), files);
@@ -155,20 +148,8 @@ public final class ModelEvaluation {
         PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
         ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
 
-        SplitMetrics test = Evaluator.evaluate(network, data.evalIterator(data.test(), batchSize), data.classNames(), k);
-        SplitMetrics validation = data.validation() == null ? null
-                : Evaluator.evaluate(network, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
-        Double measured = RunResult.measuredValue(documented, test, validation);
-        Path epochsFile = folder.resolve(EPOCHS);
+        Path epochsFile = folder.resolve(RunLayout.EPOCHS);
         List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
-        List<Check> measuredChecks = Checks.measure(documented, moreChecks, test, validation);
-        List<Check> checks = shortened != null ? Checks.notComparable(measuredChecks) : measuredChecks;
-        RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
-                measured, shortened != null ? Verdict.NOT_COMPARABLE
-                        : Checks.runVerdict(Verdict.judge(documented, measured), measuredChecks), STATUS, null,
-                Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString(),
-                checks.isEmpty() ? null : checks, shortened);
-
         Files.createDirectories(outDir);
         // The recipe and the training history travel with the evaluation, so its report is complete on its own.
         for (Path file : List.of(manifestFile, normalizationFile, epochsFile)) {
@@ -177,10 +158,10 @@ public final class ModelEvaluation {
                         tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
             }
         }
-        Json.writeFile(outDir.resolve("result.json"), result);
-        ConfusionMatrixCsv.writeAll(outDir, result);
-        RunReport.write(outDir);
-        return result;
+        RunEnding.Subject subject = new RunEnding.Subject(name, modelId, source.id(), epochs.size(), documented,
+                moreChecks, shortened);
+        return RunEnding.evaluateAndWrite(network, data, batchSize, k, subject, RunStatus.EVALUATED, started,
+                new RunLayout(outDir));
     }
 
     /** The ND4J normalizer stored in a model.zip by {@code ModelSerializer.addNormalizerToModel}, or null. */

@@ -8,7 +8,8 @@ import java.util.List;
  * The contents of {@code result.json}: what ran, the metrics of test and validation, the documented result
  * and the verdict. Scripts and nightly jobs read these field names; add fields, never rename them.
  *
- * @param status   "COMPLETED", or "DIVERGED" / "FAILED" for runs that stopped early (then {@code failure} says why)
+ * @param status   {@link RunStatus#COMPLETED}, or DIVERGED / FAILED for runs that stopped early (then {@code failure}
+ *                 says why), EVALUATED for {@code evaluate}
  * @param measured the run's value of the documented metric (null when there is none)
  * @param checks   every documented value (the headline first, then the manifest's {@code checks}: other splits, the
  *                 source's second metric, per-class accuracies), each measured and judged; null for older runs
@@ -27,7 +28,7 @@ public record RunResult(
         DocumentedResult documented,
         Double measured,
         Verdict verdict,
-        String status,
+        RunStatus status,
         String failure,
         Double seconds,
         String startedAt,
@@ -38,7 +39,7 @@ public record RunResult(
     /** A result without checks (the headline only) whose verdict needs no explanation. */
     public RunResult(String experiment, String model, String dataset, int epochs, SplitMetrics test,
                      SplitMetrics validation, DocumentedResult documented, Double measured, Verdict verdict,
-                     String status, String failure, Double seconds, String startedAt, String runDirectory) {
+                     RunStatus status, String failure, Double seconds, String startedAt, String runDirectory) {
         this(experiment, model, dataset, epochs, test, validation, documented, measured, verdict, status, failure,
                 seconds, startedAt, runDirectory, null, null);
     }

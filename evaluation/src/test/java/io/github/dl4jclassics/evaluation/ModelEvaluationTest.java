@@ -56,7 +56,7 @@ class ModelEvaluationTest {
 
         assertSameMetrics(evaluated.test(), recorded.test());
         assertSameMetrics(evaluated.validation(), recorded.validation());
-        assertThat(evaluated.status()).isEqualTo("EVALUATED");
+        assertThat(evaluated.status()).isEqualTo(RunStatus.EVALUATED);
         assertThat(evaluated.epochs()).isEqualTo(recorded.epochs());
         assertThat(Files.readString(out.resolve("confusion-test.csv")))
                 .isEqualTo(Files.readString(run.resolve("confusion-test.csv")));

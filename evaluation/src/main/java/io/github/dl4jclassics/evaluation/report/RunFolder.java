@@ -3,6 +3,7 @@ package io.github.dl4jclassics.evaluation.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.evaluation.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,6 @@ import java.util.List;
 public record RunFolder(Path directory, RunResult result, List<EpochRecord> epochs, JsonNode manifest,
                         JsonNode environment) {
 
-    public static final String RESULT = "result.json";
-    public static final String EPOCHS = "epochs.csv";
-    public static final String MANIFEST = "manifest.json";
-    public static final String ENVIRONMENT = "environment.json";
-
     public RunFolder {
         epochs = epochs == null ? List.of() : List.copyOf(epochs);
     }
@@ -33,7 +29,7 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
         if (!Files.isDirectory(directory)) {
             throw new IOException("run folder not found: " + directory);
         }
-        Path resultFile = directory.resolve(RESULT);
+        Path resultFile = directory.resolve(RunLayout.RESULT);
         if (!Files.isRegularFile(resultFile)) {
             throw new IOException(resultFile + " not found: expected the result.json of a finished run in " + directory);
         }
@@ -43,15 +39,15 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
         } catch (IOException e) {
             throw new IOException("cannot read " + resultFile + " as a result.json: " + e.getMessage(), e);
         }
-        Path epochsFile = directory.resolve(EPOCHS);
+        Path epochsFile = directory.resolve(RunLayout.EPOCHS);
         List<EpochRecord> epochs;
         try {
             epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
         } catch (RuntimeException e) {
             throw new IOException("cannot read " + epochsFile + ": " + e.getMessage(), e);
         }
-        return new RunFolder(directory, result, epochs, tree(directory.resolve(MANIFEST)),
-                tree(directory.resolve(ENVIRONMENT)));
+        return new RunFolder(directory, result, epochs, tree(directory.resolve(RunLayout.MANIFEST)),
+                tree(directory.resolve(RunLayout.ENVIRONMENT)));
     }
 
     private static JsonNode tree(Path file) throws IOException {
