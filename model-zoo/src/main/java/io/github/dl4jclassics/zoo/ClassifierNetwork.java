@@ -25,11 +25,6 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class ClassifierNetwork {
 
-    static {
-        // oneDNN helpers for every network, whichever entry point built it (see FastPath).
-        io.github.dl4jclassics.common.FastPath.enable();
-    }
-
     private final MultiLayerNetwork multiLayer;
     private final ComputationGraph graph;
 
