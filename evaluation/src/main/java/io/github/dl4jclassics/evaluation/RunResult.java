@@ -36,32 +36,6 @@ public record RunResult(
         List<Check> checks,
         String verdictReason) {
 
-    /** A result without checks (the headline only) whose verdict needs no explanation. */
-    public RunResult(String experiment, String model, String dataset, int epochs, SplitMetrics test,
-                     SplitMetrics validation, DocumentedResult documented, Double measured, Verdict verdict,
-                     RunStatus status, String failure, Double seconds, String startedAt, String runDirectory) {
-        this(experiment, model, dataset, epochs, test, validation, documented, measured, verdict, status, failure,
-                seconds, startedAt, runDirectory, null, null);
-    }
-
-    /** This result with its checks measured (null or empty: no change). */
-    public RunResult withChecks(List<Check> newChecks) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, verdict,
-                status, failure, seconds, startedAt, runDirectory, newChecks, verdictReason);
-    }
-
-    /** This result with another verdict. */
-    public RunResult withVerdict(Verdict newVerdict) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
-                status, failure, seconds, startedAt, runDirectory, checks, verdictReason);
-    }
-
-    /** This result with another verdict and the reason for it. */
-    public RunResult withVerdict(Verdict newVerdict, String reason) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
-                status, failure, seconds, startedAt, runDirectory, checks, reason);
-    }
-
     /** The measured value of the documented metric on the documented split, or null. */
     public static Double measuredValue(DocumentedResult documented, SplitMetrics test, SplitMetrics validation) {
         if (documented == null) {

@@ -37,10 +37,6 @@ public final class Trainer {
     /** Null: the epoch is trained in this JVM by {@link #trainEpoch}. */
     private EpochFitter epochFitter;
 
-    public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
-        this(config, checkpoints, epochLog, interactive, List.of());
-    }
-
     /**
      * @param extraListeners added to the network for the whole of {@link #train} (after the batch statistics) and
      *                       removed at its end, e.g. the DL4J UI's {@code StatsListener}

@@ -39,7 +39,7 @@ class EpochFitterTest {
             }
             return new EpochFitter.EpochResult(10.0 + epoch, Double.NaN);
         };
-        TrainingOutcome outcome = new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false)
+        TrainingOutcome outcome = new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false, List.of())
                 .withEpochFitter(fitter)
                 .train(network, Synthetic.iterator(TRAIN, 32, 42), Synthetic.validator(TRAIN), null);
 
@@ -65,7 +65,7 @@ class EpochFitterTest {
             }
             return new EpochFitter.EpochResult(1.0, Double.NaN);
         };
-        assertThatThrownBy(() -> new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false)
+        assertThatThrownBy(() -> new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false, List.of())
                 .withEpochFitter(fitter)
                 .train(Synthetic.network(4, 42, config.optimizer()), Synthetic.iterator(TRAIN, 32, 42), null, null))
                 .isInstanceOf(DivergenceException.class).hasMessageContaining("workers' mean score is NaN");

@@ -76,7 +76,7 @@ class ResumeAfterKillTest {
         assertThat(config.epochs()).isEqualTo(4);
         Path next = dir.resolve("next");
         TrainingOutcome more = new Trainer(config, new CheckpointStore(next.resolve("checkpoints"), 1),
-                new EpochLog(next.resolve("epochs.csv")), false)
+                new EpochLog(next.resolve("epochs.csv")), false, List.of())
                 .train(start.network(), Synthetic.iterator(ResumableRun.TRAIN, 32, config.seed()),
                         Synthetic.validator(ResumableRun.VALIDATION), start.state());
         TrainingOutcome straight = ResumableRun.run(dir.resolve("straight"), 4, 0);

@@ -211,7 +211,7 @@ class ImageFolderReaderTest {
             TestData.writeImage(dir.resolve("cats/" + i + ".png"), 4, 4, i, 0, 0, "png");
             TestData.writeImage(dir.resolve("dogs/" + i + ".png"), 4, 4, 0, i, 0, "png");
         }
-        DataConfig config = new DataConfig("image-folder", null, null, null, null, 0.25, 7L);
+        DataConfig config = new DataConfig("image-folder", null, null, null, null, 0.25, 7L, null, null);
         var source = DatasetRegistry.standard().get("image-folder");
         assertThat(source.isPresent(DataFiles.of(dir))).isTrue();
 

@@ -38,7 +38,7 @@ class TransferLearnerTest {
         // 1. A "pretrained" 4-class model, saved as a DL4J zip.
         TrainingConfig pretraining = new TrainingConfig(OptimizerConfig.adam(0.01), 32, 2, 3, null, null, null, 0);
         ClassifierNetwork source = SyntheticFixtures.network(4, 3, pretraining.optimizer());
-        new Trainer(pretraining, new CheckpointStore(dir.resolve("pre/checkpoints"), 0), new EpochLog(dir.resolve("pre.csv")), false)
+        new Trainer(pretraining, new CheckpointStore(dir.resolve("pre/checkpoints"), 0), new EpochLog(dir.resolve("pre.csv")), false, List.of())
                 .train(source, SyntheticFixtures.iterator(SyntheticFixtures.images(256, 4, 1), 32, 3), null, null);
         Path weights = dir.resolve("pretrained.zip");
         source.save(weights.toFile(), false);
@@ -61,7 +61,7 @@ class TransferLearnerTest {
         // 3. Fine-tune on 3-class data.
         ImageSet threeClasses = SyntheticFixtures.images(256, 3, 9);
         TrainingConfig fineTuning = TransferLearner.trainingConfig(training, config);
-        new Trainer(fineTuning, new CheckpointStore(dir.resolve("ft/checkpoints"), 0), new EpochLog(dir.resolve("ft.csv")), false)
+        new Trainer(fineTuning, new CheckpointStore(dir.resolve("ft/checkpoints"), 0), new EpochLog(dir.resolve("ft.csv")), false, List.of())
                 .train(network, SyntheticFixtures.iterator(threeClasses, 32, 7), null, null);
 
         assertThat(mln.getLayer(0).params()).as("frozen conv1").isEqualTo(conv1Before);

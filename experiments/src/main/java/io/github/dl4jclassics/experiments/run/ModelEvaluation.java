@@ -1,6 +1,5 @@
-package io.github.dl4jclassics.evaluation;
+package io.github.dl4jclassics.experiments.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
@@ -14,8 +13,12 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
+import io.github.dl4jclassics.evaluation.RunEnding;
+import io.github.dl4jclassics.evaluation.RunResult;
+import io.github.dl4jclassics.evaluation.RunStatus;
+import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,40 +83,12 @@ public final class ModelEvaluation {
             throw new IOException("cannot evaluate " + model + ": no " + RunLayout.MANIFEST + " beside it (the data recipe "
                     + "and model.input come from the run's manifest)");
         }
-        JsonNode manifest = Json.mapper().readTree(manifestFile.toFile());
-        String name = text(manifest, manifestFile, "name", true);
-        String modelId = text(manifest, manifestFile, "model.id", false);
-        InputShape input = InputShape.parse(text(manifest, manifestFile, "model.input", true));
-        JsonNode dataNode = manifest.get("data");
-        if (dataNode == null || !dataNode.isObject()) {
-            throw new IOException(manifestFile + ": no \"data\" object, expected the manifest's data section");
-        }
-        DataConfig dataConfig;
-        try {
-            dataConfig = Json.mapper().treeToValue(dataNode, DataConfig.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(manifestFile + ": cannot read \"data\": " + e.getMessage(), e);
-        }
-        int batchSize = manifest.path("training").path("batchSize").asInt(64);
-        int k = manifest.path("evaluation").path("topK").asInt(5);
-        DocumentedResult documented = null;
-        if (manifest.hasNonNull("documented")) {
-            documented = Json.mapper().treeToValue(manifest.get("documented"), DocumentedResult.class);
-        }
-        List<DocumentedValue> moreChecks = new java.util.ArrayList<>();
-        if (manifest.hasNonNull("checks")) {
-            for (JsonNode check : manifest.get("checks")) {
-                moreChecks.add(Json.mapper().treeToValue(check, DocumentedValue.class));
-            }
-        }
-
+        // The run's own manifest, read as resume reads it: the data recipe, the input, the documented values.
+        ExperimentManifest manifest = new ManifestLoader(null).loadSavedRun(manifestFile);
+        DataConfig dataConfig = manifest.data();
         // A shortened run (--epochs, --limit-*) saved how; its model is not judged against the full recipe's values.
-        String shortened = null;
-        if (manifest.hasNonNull("shortened") && manifest.get("shortened").size() > 0) {
-            List<String> how = new java.util.ArrayList<>();
-            manifest.get("shortened").forEach(node -> how.add(node.asText()));
-            shortened = "shortened run (" + String.join(", ", how) + ")";
-        }
+        String shortened = manifest.shortenings().isEmpty() ? null
+                : "shortened run (" + String.join(", ", manifest.shortenings()) + ")";
 
         Path normalizationFile = folder.resolve(RunLayout.NORMALIZATION);
         DataStatistics saved = null;
@@ -145,7 +120,7 @@ public final class ModelEvaluation {
                 .withLimits(null, options.limitTest())
                 .withSaved(saved)
                 .withSavedNormalizer(normalizer);
-        PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
+        PreparedData data = DataPipeline.prepare(source, files, dataConfig, manifest.model().input(), prepare);
         ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
 
         Path epochsFile = folder.resolve(RunLayout.EPOCHS);
@@ -158,10 +133,10 @@ public final class ModelEvaluation {
                         tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
             }
         }
-        RunEnding.Subject subject = new RunEnding.Subject(name, modelId, source.id(), epochs.size(), documented,
-                moreChecks, shortened);
-        return RunEnding.evaluateAndWrite(network, data, batchSize, k, subject, RunStatus.EVALUATED, started,
-                new RunLayout(outDir));
+        RunEnding.Subject subject = new RunEnding.Subject(manifest.name(), manifest.model().id(), source.id(),
+                epochs.size(), manifest.documented(), manifest.checks(), shortened);
+        return RunEnding.evaluateAndWrite(network, data, manifest.training().batchSize(), manifest.evaluation().topK(),
+                subject, RunStatus.EVALUATED, started, new RunLayout(outDir));
     }
 
     /** The ND4J normalizer stored in a model.zip by {@code ModelSerializer.addNormalizerToModel}, or null. */
@@ -187,19 +162,5 @@ public final class ModelEvaluation {
                     + ", expected an ND4J DataNormalization (e.g. NormalizerStandardize)");
         }
         return dataNormalization;
-    }
-
-    private static String text(JsonNode root, Path file, String dottedPath, boolean required) throws IOException {
-        JsonNode node = root;
-        for (String part : dottedPath.split("\\.")) {
-            node = node == null ? null : node.get(part);
-        }
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw new IOException(file + ": no \"" + dottedPath + "\", which evaluate needs");
-            }
-            return null;
-        }
-        return node.asText();
     }
 }
