@@ -11,7 +11,7 @@ import io.github.dl4jclassics.experiments.manifest.ModelSection;
 import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.training.transfer.TransferConfig;
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.models.BaseClassicModel;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.github.dl4jclassics.experiments.run.ExperimentRunner;
 import io.github.dl4jclassics.experiments.run.RunOptions;
 import io.github.dl4jclassics.training.transfer.TransferConfig;
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.nio.file.Files;
@@ -98,9 +98,9 @@ class SmokeRunsTest {
         ExperimentManifest smoke = SmokeReduction.reduce(manifest, model, location.toString(), classes, transfer);
         Path out = work.resolve("runs");
         RunResult result = new ExperimentRunner().run(smoke,
-                new RunOptions(null, out, null, null, null, null, null, null, null, false));
+                RunOptions.builder().outRoot(out).build());
 
-        assertThat(result.status()).as(name + ": " + result.failure()).isEqualTo("COMPLETED");
+        assertThat(result.status()).as(name + ": " + result.failure()).isEqualTo(io.github.dl4jclassics.evaluation.RunStatus.COMPLETED);
         assertThat(result.epochs()).isEqualTo(1);
         assertThat(result.test().count()).isPositive();
         assertThat(result.test().top1()).isBetween(0.0, 1.0);

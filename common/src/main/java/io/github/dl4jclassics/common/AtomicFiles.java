@@ -58,6 +58,18 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Renames a file that was written in place over time ({@code partial}: a resumable download, a pixel cache
+     * filled while images are decoded) onto {@code target}, after forcing it to disk: the same guarantee as
+     * {@link #write} for content that cannot be produced in one callback.
+     */
+    public static void publish(Path partial, Path target) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         write(target, temporary -> Files.writeString(temporary, content, StandardCharsets.UTF_8));
     }

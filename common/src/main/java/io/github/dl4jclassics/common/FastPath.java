@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the number of native threads, at run time ({@link #setThreads(int)}); {@code OMP_NUM_THREADS} still works
  *       and wins when it is set, as does {@value #THREADS_PROPERTY}.</li>
  * </ol>
- * Call {@link #enable()} first thing in every {@code main}, and from a static initialiser of the class that builds
- * networks; it is idempotent and cheap after the first call. An explicit {@code -D}{@value #HELPERS_PROPERTY}{@code =true}
+ * Every {@code main} enables it first thing through {@link io.github.dl4jclassics.common.workarounds.Dl4jWorkarounds#install()}
+ * (which also checks the DL4J version); {@link #status()} enables it too. It is idempotent and cheap after the first call. An explicit {@code -D}{@value #HELPERS_PROPERTY}{@code =true}
  * on the command line is respected (slow path, for comparisons).
  */
 public final class FastPath {

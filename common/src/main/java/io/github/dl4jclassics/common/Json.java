@@ -44,4 +44,16 @@ public final class Json {
     public static <T> T readFile(Path file, Class<T> type) throws IOException {
         return MAPPER.readValue(file.toFile(), type);
     }
+
+    /**
+     * Reads a file written by an older or newer version of the project (a run's result.json): unknown fields are
+     * ignored, missing primitives default and an enum value this version does not know reads as null, unlike {@link #readFile}, which is right for manifests but not for
+     * reading history.
+     */
+    public static <T> T readHistory(Path file, Class<T> type) throws IOException {
+        return MAPPER.readerFor(type)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .with(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+                .readValue(file.toFile());
+    }
 }

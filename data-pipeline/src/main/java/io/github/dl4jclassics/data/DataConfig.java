@@ -46,11 +46,6 @@ public record DataConfig(
         this(dataset, location, labels, split, transforms, null, null, null, null);
     }
 
-    public DataConfig(String dataset, String location, String labels, SplitConfig split, List<BatchTransform> transforms,
-                      Double testFraction, Long testSeed) {
-        this(dataset, location, labels, split, transforms, testFraction, testSeed, null, null);
-    }
-
     /** The same data with the first-N limits of a quick trial (null keeps the current value). */
     public DataConfig withLimits(Integer newLimitTrain, Integer newLimitTest) {
         return new DataConfig(dataset, location, labels, split, transforms, testFraction, testSeed,

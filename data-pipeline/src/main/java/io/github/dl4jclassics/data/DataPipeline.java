@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.data.transforms.BatchTransform;
 import io.github.dl4jclassics.data.transforms.ChannelStatistics;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
@@ -8,11 +8,10 @@ import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.data.transforms.PcaColour;
 import io.github.dl4jclassics.data.transforms.PcaEigen;
 import io.github.dl4jclassics.data.transforms.Resize;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,21 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class DataPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPipeline.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DataPipeline() {
-    }
-
-    /**
-     * @param limitTrain keep only the first N training-file examples (before the split); null for all
-     * @param limitTest  keep only the first N test examples; null for all
-     * @param savedStatistics statistics saved beside a trained model, used instead of computing them (null to compute)
-     */
-    public static PreparedData prepare(DatasetSource source, DataFiles files, DataConfig config, InputShape modelInput,
-                                       Integer limitTrain, Integer limitTest, ChannelStatistics savedStatistics)
-            throws IOException {
-        return prepare(source, files, config, modelInput, PrepareOptions.defaults().withLimits(limitTrain, limitTest)
-                .withSaved(savedStatistics == null ? null : new DataStatistics(savedStatistics, null)));
     }
 
     public static PreparedData prepare(DatasetSource source, DataFiles files, DataConfig config, InputShape modelInput,
@@ -180,7 +166,7 @@ public final class DataPipeline {
                 : options.cacheDir().resolve("statistics").resolve(datasetId + "-" + key.substring(0, 24) + ".json");
         if (cacheFile != null && Files.isRegularFile(cacheFile)) {
             try {
-                CachedStatistics cached = JSON.readValue(cacheFile.toFile(), CachedStatistics.class);
+                CachedStatistics cached = Json.readFile(cacheFile, CachedStatistics.class);
                 if (key.equals(cached.key())) {
                     normalization = normalization != null ? normalization : cached.statistics().normalization();
                     pca = pca != null ? pca : cached.statistics().pca();
@@ -204,11 +190,7 @@ public final class DataPipeline {
         DataStatistics result = new DataStatistics(needNormalization ? normalization : null, needPca ? pca : null);
         if (computed && cacheFile != null) {
             try {
-                Files.createDirectories(cacheFile.getParent());
-                Path temp = Files.createTempFile(cacheFile.getParent(), cacheFile.getFileName().toString(), ".tmp");
-                JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(),
-                        new CachedStatistics(key, train.description(), new DataStatistics(normalization, pca)));
-                Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Json.writeFile(cacheFile, new CachedStatistics(key, train.description(), new DataStatistics(normalization, pca)));
             } catch (IOException e) {
                 LOG.warn("could not cache statistics in {}: {}", cacheFile, e.getMessage());
             }

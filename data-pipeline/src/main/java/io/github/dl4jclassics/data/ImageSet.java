@@ -2,7 +2,7 @@ package io.github.dl4jclassics.data;
 
 import io.github.dl4jclassics.data.store.ArrayPixelStore;
 import io.github.dl4jclassics.data.store.PixelStore;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.data;
 
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +24,5 @@ public record LoadOptions(InputShape resizeTo, Path cacheDir, long memoryBudget)
 
     public static LoadOptions defaults() {
         return new LoadOptions(null, defaultCacheDir(), PixelStoreBuilder.defaultMemoryBudget());
-    }
-
-    public LoadOptions withResize(InputShape size) {
-        return new LoadOptions(size, cacheDir, memoryBudget);
     }
 }

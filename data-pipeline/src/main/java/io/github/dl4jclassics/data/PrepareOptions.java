@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
 /**
- * Options of {@link DataPipeline#prepare(DatasetSource, DataFiles, DataConfig, io.github.dl4jclassics.zoo.InputShape,
+ * Options of {@link DataPipeline#prepare(DatasetSource, DataFiles, DataConfig, io.github.dl4jclassics.common.InputShape,
  * PrepareOptions)}.
  *
  * @param limitTrain   keep only the first N training-file examples (before the split); null for all

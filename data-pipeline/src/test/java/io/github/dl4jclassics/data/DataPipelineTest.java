@@ -16,7 +16,7 @@ import io.github.dl4jclassics.data.transforms.PcaColour;
 import io.github.dl4jclassics.data.transforms.PcaEigen;
 import io.github.dl4jclassics.data.transforms.RandomCrop;
 import io.github.dl4jclassics.data.transforms.Resize;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,8 @@ import java.util.List;
  * The contents of {@code result.json}: what ran, the metrics of test and validation, the documented result
  * and the verdict. Scripts and nightly jobs read these field names; add fields, never rename them.
  *
- * @param status   "COMPLETED", or "DIVERGED" / "FAILED" for runs that stopped early (then {@code failure} says why)
+ * @param status   {@link RunStatus#COMPLETED}, or DIVERGED / FAILED for runs that stopped early (then {@code failure}
+ *                 says why), EVALUATED for {@code evaluate}
  * @param measured the run's value of the documented metric (null when there is none)
  * @param checks   every documented value (the headline first, then the manifest's {@code checks}: other splits, the
  *                 source's second metric, per-class accuracies), each measured and judged; null for older runs
@@ -27,39 +28,13 @@ public record RunResult(
         DocumentedResult documented,
         Double measured,
         Verdict verdict,
-        String status,
+        RunStatus status,
         String failure,
         Double seconds,
         String startedAt,
         String runDirectory,
         List<Check> checks,
         String verdictReason) {
-
-    /** A result without checks (the headline only) whose verdict needs no explanation. */
-    public RunResult(String experiment, String model, String dataset, int epochs, SplitMetrics test,
-                     SplitMetrics validation, DocumentedResult documented, Double measured, Verdict verdict,
-                     String status, String failure, Double seconds, String startedAt, String runDirectory) {
-        this(experiment, model, dataset, epochs, test, validation, documented, measured, verdict, status, failure,
-                seconds, startedAt, runDirectory, null, null);
-    }
-
-    /** This result with its checks measured (null or empty: no change). */
-    public RunResult withChecks(List<Check> newChecks) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, verdict,
-                status, failure, seconds, startedAt, runDirectory, newChecks, verdictReason);
-    }
-
-    /** This result with another verdict. */
-    public RunResult withVerdict(Verdict newVerdict) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
-                status, failure, seconds, startedAt, runDirectory, checks, verdictReason);
-    }
-
-    /** This result with another verdict and the reason for it. */
-    public RunResult withVerdict(Verdict newVerdict, String reason) {
-        return new RunResult(experiment, model, dataset, epochs, test, validation, documented, measured, newVerdict,
-                status, failure, seconds, startedAt, runDirectory, checks, reason);
-    }
 
     /** The measured value of the documented metric on the documented split, or null. */
     public static Double measuredValue(DocumentedResult documented, SplitMetrics test, SplitMetrics validation) {

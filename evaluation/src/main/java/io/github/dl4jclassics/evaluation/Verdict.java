@@ -12,7 +12,9 @@ public enum Verdict {
      * The run was shortened (fewer epochs, another batch size, limited data): the documented value was measured with
      * the full recipe, so the run is not judged against it; {@code result.json}'s verdictReason names what differed.
      */
-    NOT_COMPARABLE;
+    NOT_COMPARABLE,
+    /** {@code regress} only: the run could not be made (missing data, out of memory, a broken manifest). */
+    ERROR;
 
     /**
      * @param measured the run's value of the documented metric on the documented split; null when that split was not evaluated

@@ -45,7 +45,7 @@ class ConfusionMatrixCsvTest {
     @Test
     void writeAllWritesBothFilesOfEachEvaluatedSplit() throws Exception {
         RunResult result = new RunResult("x", "m", "d", 1, metrics(), null, null, null, Verdict.NO_REFERENCE,
-                "COMPLETED", null, 1.0, null, null);
+                RunStatus.COMPLETED, null, 1.0, null, null, null, null);
         List<Path> written = ConfusionMatrixCsv.writeAll(tmp, result);
         assertThat(written).containsExactly(tmp.resolve("confusion-test.csv"), tmp.resolve("confusion-test-normalized.csv"));
         assertThat(tmp.resolve("confusion-validation.csv")).doesNotExist();

@@ -1,7 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import io.github.dl4jclassics.common.InputShape;
 
 /**
  * One architecture of the seed notes, buildable by id. Implementations are stateless.
@@ -22,11 +21,10 @@ public interface ClassicModel {
     int defaultClasses();
 
     /**
-     * The network configuration: a {@link MultiLayerConfiguration} or a {@link ComputationGraphConfiguration}.
-     * Fails with {@link IllegalArgumentException} naming the model, the smallest valid input and the failing
+     * The network configuration (DL4J's own layers, the zoo's initialisers, no training choices). Fails with {@link IllegalArgumentException} naming the model, the smallest valid input and the failing
      * layer when the input is too small.
      */
-    Object configuration(ModelSpec spec);
+    NetworkConfiguration configuration(ModelSpec spec);
 
     /**
      * How PyTorch weights map onto this model. {@code true}: the DL4J layer names are the module paths of the
@@ -47,6 +45,6 @@ public interface ClassicModel {
      * parameters, faster (docs/PERFORMANCE.md); on CUDA with DL4J's own layers (cuDNN).
      */
     default ClassifierNetwork create(ModelSpec spec) {
-        return ClassifierNetwork.fromConfiguration(io.github.dl4jclassics.zoo.layers.NativeLayers.forBackend(configuration(spec)));
+        return ClassifierNetwork.fromConfiguration(configuration(spec).forBackend());
     }
 }

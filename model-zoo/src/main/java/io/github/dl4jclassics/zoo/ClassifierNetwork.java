@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
@@ -27,11 +25,6 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class ClassifierNetwork {
 
-    static {
-        // oneDNN helpers for every network, whichever entry point built it (see FastPath).
-        io.github.dl4jclassics.common.FastPath.enable();
-    }
-
     private final MultiLayerNetwork multiLayer;
     private final ComputationGraph graph;
 
@@ -49,24 +42,15 @@ public final class ClassifierNetwork {
     }
 
     /**
-     * Initialises a network from (a copy of) a {@link MultiLayerConfiguration} or {@link ComputationGraphConfiguration},
-     * its layers as given. The zoo's initialisers are first said in DL4J's terms ({@link Dl4jWeightInit#express}); the
-     * layers initialised with PyTorch's default then get PyTorch's random biases too, from the configuration's seed.
+     * Initialises a network from a copy of {@code configuration}, its layers as given. The zoo's initialisers are first
+     * said in DL4J's terms ({@link Dl4jWeightInit#express}); the layers initialised with PyTorch's default then get
+     * PyTorch's random biases too, from the configuration's seed.
      */
-    public static ClassifierNetwork fromConfiguration(Object configuration) {
-        Object copy = copy(configuration);
+    public static ClassifierNetwork fromConfiguration(NetworkConfiguration configuration) {
+        NetworkConfiguration copy = configuration.copy();
         List<Dl4jWeightInit.BiasDraw> biases = Dl4jWeightInit.express(copy);
-        ClassifierNetwork network;
-        if (copy instanceof MultiLayerConfiguration conf) {
-            MultiLayerNetwork multiLayer = new MultiLayerNetwork(conf);
-            multiLayer.init();
-            network = of(multiLayer);
-        } else {
-            ComputationGraph graph = new ComputationGraph((ComputationGraphConfiguration) copy);
-            graph.init();
-            network = of(graph);
-        }
-        Dl4jWeightInit.drawBiases(network.model(), biases, Dl4jWeightInit.seed(copy));
+        ClassifierNetwork network = copy.initialise(null);
+        Dl4jWeightInit.drawBiases(network.model(), biases, copy.seed());
         return network;
     }
 
@@ -132,6 +116,11 @@ public final class ClassifierNetwork {
         return graph;
     }
 
+    /** The network's layers at run time (a graph's in the order of its vertices, not topologically sorted). */
+    public org.deeplearning4j.nn.api.Layer[] layers() {
+        return multiLayer != null ? multiLayer.getLayers() : graph.getLayers();
+    }
+
     /** Class scores (softmax output) for a batch; {@code train=false} is inference mode (no dropout, BN running stats). */
     public INDArray output(INDArray features, boolean train) {
         return multiLayer != null ? multiLayer.output(features, train) : graph.outputSingle(train, features);
@@ -165,14 +154,6 @@ public final class ClassifierNetwork {
         return model().params();
     }
 
-    public int iterationCount() {
-        return multiLayer != null ? multiLayer.getIterationCount() : graph.getIterationCount();
-    }
-
-    public int epochCount() {
-        return multiLayer != null ? multiLayer.getEpochCount() : graph.getEpochCount();
-    }
-
     public void setEpochCount(int epoch) {
         if (multiLayer != null) {
             multiLayer.setEpochCount(epoch);
@@ -181,9 +162,10 @@ public final class ClassifierNetwork {
         }
     }
 
-    /** The network's configuration: a {@link MultiLayerConfiguration} or a {@link ComputationGraphConfiguration}. */
-    public Object configuration() {
-        return multiLayer != null ? multiLayer.getLayerWiseConfigurations() : graph.getConfiguration();
+    /** The network's configuration (not a copy). */
+    public NetworkConfiguration configuration() {
+        return multiLayer != null ? NetworkConfiguration.of(multiLayer.getLayerWiseConfigurations())
+                : NetworkConfiguration.of(graph.getConfiguration());
     }
 
     /**
@@ -194,7 +176,7 @@ public final class ClassifierNetwork {
      * The saved parameters are this network's, unchanged.
      */
     public void save(File file, boolean saveUpdater) throws IOException {
-        Object portable = NativeLayers.stock(configuration());
+        NetworkConfiguration portable = NativeLayers.stock(configuration());
         Dl4jWeightInit.express(portable);
         if (!saveUpdater) {
             dl4jUpdaters(portable);
@@ -206,31 +188,24 @@ public final class ClassifierNetwork {
      * A network with {@code configuration} (the same layers and parameters in the same order) holding this network's
      * parameters, and with {@code withUpdaterState} a copy of its updater state.
      */
-    private ClassifierNetwork withConfiguration(Object configuration, boolean withUpdaterState) {
-        ClassifierNetwork copy;
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            MultiLayerNetwork network = new MultiLayerNetwork(conf);
-            network.init(multiLayer().params(), false);
-            if (withUpdaterState && multiLayer.getUpdater(false) != null
-                    && multiLayer.getUpdater(false).getStateViewArray() != null) {
-                network.getUpdater().setStateViewArray(network, multiLayer.getUpdater().getStateViewArray(), false);
+    private ClassifierNetwork withConfiguration(NetworkConfiguration configuration, boolean withUpdaterState) {
+        ClassifierNetwork copy = configuration.initialise(params());
+        if (withUpdaterState) {
+            // DL4J's two network kinds keep their updaters behind different APIs.
+            if (copy.isGraph()) {
+                if (graph().getUpdater(false) != null && graph.getUpdater(false).getStateViewArray() != null) {
+                    copy.graph().getUpdater().setStateViewArray(graph.getUpdater().getStateViewArray());
+                }
+            } else if (multiLayer().getUpdater(false) != null && multiLayer.getUpdater(false).getStateViewArray() != null) {
+                copy.multiLayer().getUpdater().setStateViewArray(copy.multiLayer(), multiLayer.getUpdater().getStateViewArray(), false);
             }
-            copy = of(network);
-        } else {
-            ComputationGraph network = new ComputationGraph((ComputationGraphConfiguration) configuration);
-            network.init(graph().params(), false);
-            if (withUpdaterState && graph.getUpdater(false) != null
-                    && graph.getUpdater(false).getStateViewArray() != null) {
-                network.getUpdater().setStateViewArray(graph.getUpdater().getStateViewArray());
-            }
-            copy = of(network);
         }
         return copy;
     }
 
     /** Replaces the project's updaters ({@link SavedUpdater}) by their DL4J equivalents, in place. */
-    private static void dl4jUpdaters(Object configuration) {
-        for (Layer entry : Dl4jWeightInit.layers(configuration).values()) {
+    private static void dl4jUpdaters(NetworkConfiguration configuration) {
+        for (Layer entry : configuration.layers().values()) {
             Layer layer = entry instanceof FrozenLayer frozen ? frozen.getLayer() : entry;
             if (layer instanceof BaseLayer base) {
                 if (base.getIUpdater() instanceof SavedUpdater custom) {
@@ -241,15 +216,5 @@ public final class ClassifierNetwork {
                 }
             }
         }
-    }
-
-    private static Object copy(Object configuration) {
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            return conf.clone();
-        }
-        if (configuration instanceof ComputationGraphConfiguration conf) {
-            return NativeLayers.cloneWithCounts(conf);
-        }
-        throw new IllegalArgumentException("not a network configuration: " + configuration);
     }
 }

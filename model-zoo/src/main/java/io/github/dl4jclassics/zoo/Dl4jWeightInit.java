@@ -1,17 +1,11 @@
 package io.github.dl4jclassics.zoo;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -51,9 +45,9 @@ public final class Dl4jWeightInit {
      * {@link WeightInitDistribution}, and returns the layers whose biases PyTorch's default would draw (those that
      * had {@link PyTorchDefaultInit} and have a bias left at DL4J's default 0), in network order.
      */
-    public static List<BiasDraw> express(Object configuration) {
+    public static List<BiasDraw> express(NetworkConfiguration configuration) {
         List<BiasDraw> draws = new ArrayList<>();
-        for (Map.Entry<String, Layer> entry : layers(configuration).entrySet()) {
+        for (Map.Entry<String, Layer> entry : configuration.layers().entrySet()) {
             Layer layer = entry.getValue() instanceof FrozenLayer frozen ? frozen.getLayer() : entry.getValue();
             if (!(layer instanceof BaseLayer base)) {
                 continue;
@@ -100,17 +94,6 @@ public final class Dl4jWeightInit {
             }
             throw new IllegalStateException("cannot release the bias random generator", e);
         }
-    }
-
-    /** The seed of a network configuration (the builder's {@code seed(...)}). */
-    public static long seed(Object configuration) {
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            return conf.getConfs().isEmpty() ? 0 : conf.getConf(0).getSeed();
-        }
-        if (configuration instanceof ComputationGraphConfiguration conf) {
-            return conf.getDefaultConfiguration().getSeed();
-        }
-        throw new IllegalArgumentException("not a network configuration: " + configuration);
     }
 
     /**
@@ -167,26 +150,5 @@ public final class Dl4jWeightInit {
     private static IllegalStateException unsupported(Layer layer, String key, String init) {
         return new IllegalStateException("layer " + key + " (" + layer.getLayerName() + ") is a "
                 + layer.getClass().getSimpleName() + ": " + init + " is defined for convolution, dense and output layers only");
-    }
-
-    /** The layers of a configuration by parameter key prefix: the index in a MultiLayerNetwork, the vertex name in a graph. */
-    static Map<String, Layer> layers(Object configuration) {
-        Map<String, Layer> layers = new LinkedHashMap<>();
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            List<NeuralNetConfiguration> confs = conf.getConfs();
-            for (int i = 0; i < confs.size(); i++) {
-                layers.put(String.valueOf(i), confs.get(i).getLayer());
-            }
-        } else if (configuration instanceof ComputationGraphConfiguration conf) {
-            // In the order the vertices were added (a LinkedHashMap), which is fixed for a configuration.
-            for (Map.Entry<String, GraphVertex> vertex : conf.getVertices().entrySet()) {
-                if (vertex.getValue() instanceof LayerVertex layerVertex) {
-                    layers.put(vertex.getKey(), layerVertex.getLayerConf().getLayer());
-                }
-            }
-        } else {
-            throw new IllegalArgumentException("not a network configuration: " + configuration);
-        }
-        return layers;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,11 @@ public final class LayerShapes {
     private LayerShapes() {
     }
 
-    public static List<Step> walk(Object configuration, InputShape in) {
+    public static List<Step> walk(NetworkConfiguration configuration, InputShape in) {
         InputType inputType = InputType.convolutional(in.height(), in.width(), in.channels());
         List<Step> steps = new ArrayList<>();
-        if (configuration instanceof MultiLayerConfiguration mlc) {
+        if (configuration instanceof NetworkConfiguration.Sequential chain) {
+            MultiLayerConfiguration mlc = chain.dl4j();
             InputType current = inputType;
             for (int i = 0; i < mlc.getConfs().size(); i++) {
                 InputPreProcessor pre = mlc.getInputPreProcess(i);
@@ -42,7 +44,8 @@ public final class LayerShapes {
                 steps.add(new Step(layerConf.getLayer().getLayerName(), layerConf, null, current, out));
                 current = out;
             }
-        } else if (configuration instanceof ComputationGraphConfiguration cgc) {
+        } else {
+            ComputationGraphConfiguration cgc = ((NetworkConfiguration.Graph) configuration).dl4j();
             Map<String, InputType> types = cgc.getLayerActivationTypes(false, inputType);
             for (Map.Entry<String, InputType> e : types.entrySet()) {
                 GraphVertex vertex = cgc.getVertices().get(e.getKey());
@@ -60,14 +63,12 @@ public final class LayerShapes {
                     steps.add(new Step(e.getKey(), null, vertex, input, e.getValue()));
                 }
             }
-        } else {
-            throw new IllegalArgumentException("not a network configuration: " + configuration);
         }
         return steps;
     }
 
     /** Why the first invalid layer is invalid for this input (PyTorch's rules), or null when all are valid. */
-    public static String firstInvalid(Object configuration, InputShape in) {
+    public static String firstInvalid(NetworkConfiguration configuration, InputShape in) {
         for (Step s : walk(configuration, in)) {
             String type = s.layer() != null ? s.layer().getLayer().getClass().getSimpleName()
                     : s.vertex().getClass().getSimpleName();

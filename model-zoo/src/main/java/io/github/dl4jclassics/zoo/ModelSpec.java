@@ -1,5 +1,7 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
+
 /**
  * What a model id is built for: number of classes, input shape, seed and weight initialisation.
  *

@@ -1,20 +1,13 @@
 package io.github.dl4jclassics.zoo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.dl4jclassics.common.InputShape;
+import io.github.dl4jclassics.common.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -52,7 +45,7 @@ public final class ModelSummary {
 
     /** Builds the model's configuration for {@code spec} (failing clearly for a too-small input) and summarises it. */
     public static ModelSummary of(ClassicModel model, ModelSpec spec) {
-        Object conf = model.configuration(spec);
+        NetworkConfiguration conf = model.configuration(spec);
         List<Row> rows = new ArrayList<>();
         for (LayerShapes.Step step : LayerShapes.walk(conf, spec.input())) {
             rows.add(step.layer() != null ? row(step.name(), step.layer(), step.output())
@@ -169,8 +162,7 @@ public final class ModelSummary {
      * "bnRunningStats", "macs", "activationBytes", "layers": [{"name", "type", "outputShape", "params"}]}.
      */
     public String toJson() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("model", model);
         root.put("input", input.toString());
         root.put("numClasses", numClasses);
@@ -190,11 +182,7 @@ public final class ModelSummary {
             }
             n.put("params", r.params());
         }
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(root);
     }
 
     private static String shapeText(long[] shape) {

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Tag;

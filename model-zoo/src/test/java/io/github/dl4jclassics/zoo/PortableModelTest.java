@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -81,9 +82,9 @@ class PortableModelTest {
             throws IOException {
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 3);
-        Object configuration = NativeLayers.forBackend(model.configuration(spec));
+        NetworkConfiguration configuration = model.configuration(spec).forBackend();
         // A stateful updater, so that there is updater state to keep.
-        for (Layer layer : Dl4jWeightInit.layers(configuration).values()) {
+        for (Layer layer : configuration.layers().values()) {
             if (layer instanceof BaseLayer base) {
                 base.setIUpdater(new Adam(1e-3));
                 base.setBiasUpdater(new Adam(1e-3));
@@ -101,7 +102,7 @@ class PortableModelTest {
         assertThat(resumed.params()).isEqualTo(network.params());
         assertThat(updaterState(resumed)).isEqualTo(updaterState(network));
         // One more identical step on both: a resumed network continues exactly as the original.
-        assertThat(resumed.iterationCount()).as("iterations (Adam's bias correction)").isEqualTo(network.iterationCount())
+        assertThat(iterations(resumed)).as("iterations (Adam's bias correction)").isEqualTo(iterations(network))
                 .isEqualTo(1);
         network.fit(batch);
         resumed.fit(batch);
@@ -112,13 +113,13 @@ class PortableModelTest {
     @CsvSource({"lenet5, 1x32x32, 10", "resnet18, 3x32x32, 6"})
     void stockAndBackAgainIsTheSameConfiguration(String id, String input, int classes) {
         ClassicModel model = ModelRegistry.standard().get(id);
-        Object zoo = model.configuration(new ModelSpec(classes, InputShape.parse(input), 3));
-        Object fast = NativeLayers.apply(zoo);
-        Object stock = NativeLayers.stock(fast);
+        NetworkConfiguration zoo = model.configuration(new ModelSpec(classes, InputShape.parse(input), 3));
+        NetworkConfiguration fast = NativeLayers.apply(zoo);
+        NetworkConfiguration stock = NativeLayers.stock(fast);
         assertThat(NativeLayers.namesNativeLayers(json(fast))).isTrue();
         assertThat(tree(stock)).isEqualTo(tree(zoo));
         assertThat(tree(NativeLayers.apply(stock))).isEqualTo(tree(fast));
-        if (fast instanceof MultiLayerConfiguration conf) {
+        if (fast.dl4j() instanceof MultiLayerConfiguration conf) {
             assertThat(conf.getConf(0).getLayer()).isInstanceOf(FastConvolution.class);
         }
     }
@@ -143,13 +144,12 @@ class PortableModelTest {
         return json(network.configuration());
     }
 
-    private static String json(Object configuration) {
-        return configuration instanceof MultiLayerConfiguration conf ? conf.toJson()
-                : ((ComputationGraphConfiguration) configuration).toJson();
+    private static String json(NetworkConfiguration configuration) {
+        return configuration.toJson();
     }
 
     /** The JSON tree (field order ignored) without the graph's cached topological order, which a copy recomputes. */
-    private static JsonNode tree(Object configuration) {
+    private static JsonNode tree(NetworkConfiguration configuration) {
         try {
             JsonNode tree = NeuralNetConfiguration.mapper().readTree(json(configuration));
             if (tree instanceof ObjectNode object) {
@@ -165,5 +165,9 @@ class PortableModelTest {
         try (ZipFile zip = new ZipFile(file)) {
             return new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static int iterations(ClassifierNetwork network) {
+        return network.isGraph() ? network.graph().getIterationCount() : network.multiLayer().getIterationCount();
     }
 }

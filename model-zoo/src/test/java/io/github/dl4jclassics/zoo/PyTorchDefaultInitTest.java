@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -37,7 +38,7 @@ class PyTorchDefaultInitTest {
     void weightsAndBiasesFollowPyTorchsDefault(String id, String input, int classes) {
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 17);
-        Map<String, Layer> zooLayers = Dl4jWeightInit.layers(model.configuration(spec));
+        Map<String, Layer> zooLayers = model.configuration(spec).layers();
         ClassifierNetwork network = model.create(spec);
         int checked = 0;
         for (Map.Entry<String, Layer> entry : zooLayers.entrySet()) {
@@ -83,7 +84,7 @@ class PyTorchDefaultInitTest {
         // DL4J's WeightInitDistribution in the saved configuration draws exactly what PyTorchDefaultInit drew.
         ClassicModel model = ModelRegistry.standard().get("lenet5");
         ModelSpec spec = new ModelSpec(10, InputShape.parse("1x32x32"), 9);
-        MultiLayerNetwork zoo = new MultiLayerNetwork((MultiLayerConfiguration) model.configuration(spec));
+        MultiLayerNetwork zoo = new MultiLayerNetwork((MultiLayerConfiguration) model.configuration(spec).dl4j());
         zoo.init();
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(model.configuration(spec));
         List<String> weights = new ArrayList<>();

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.spark;
 
-import io.github.dl4jclassics.common.FastPath;
+import io.github.dl4jclassics.common.workarounds.Dl4jWorkarounds;
 import io.github.dl4jclassics.experiments.cli.Main;
 import picocli.CommandLine;
 
@@ -15,7 +15,7 @@ public final class SparkMain {
     }
 
     public static void main(String[] args) {
-        FastPath.enable();
+        Dl4jWorkarounds.install();
         int code = execute(args.length == 0 ? new String[]{"--help"} : args);
         // Spark leaves non-daemon threads behind: end the JVM explicitly.
         System.exit(code);

@@ -20,8 +20,7 @@ public final class LearningRates {
     }
 
     public static void set(ClassifierNetwork network, double rate) {
-        Layer[] layers = network.isGraph() ? network.graph().getLayers() : network.multiLayer().getLayers();
-        for (Layer layer : layers) {
+        for (Layer layer : network.layers()) {
             if (layer.conf().getLayer() instanceof BaseLayer base) {
                 setRate(base.getIUpdater(), rate);
                 setRate(base.getBiasUpdater(), rate);
@@ -31,8 +30,7 @@ public final class LearningRates {
 
     /** The weight learning rate of the first layer that has one (NaN when none has). */
     public static double current(ClassifierNetwork network) {
-        Layer[] layers = network.isGraph() ? network.graph().getLayers() : network.multiLayer().getLayers();
-        for (Layer layer : layers) {
+        for (Layer layer : network.layers()) {
             if (layer.conf().getLayer() instanceof BaseLayer base && base.getIUpdater() != null
                     && base.getIUpdater().hasLearningRate()) {
                 return base.getIUpdater().getLearningRate(0, 0);

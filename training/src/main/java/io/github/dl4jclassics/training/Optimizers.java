@@ -1,13 +1,9 @@
 package io.github.dl4jclassics.training;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.learning.config.Adam;
@@ -83,8 +79,8 @@ public final class Optimizers {
     }
 
     /** Applies optimiser, regularisation and clipping to every layer of a configuration, in place. */
-    public static void apply(Object configuration, OptimizerConfig optimizer, Double gradientClipping) {
-        for (Layer layer : layers(configuration)) {
+    public static void apply(NetworkConfiguration configuration, OptimizerConfig optimizer, Double gradientClipping) {
+        for (Layer layer : configuration.layers().values()) {
             if (layer instanceof BaseLayer base) {
                 base.setIUpdater(updater(optimizer));
                 base.setBiasUpdater(updater(optimizer));
@@ -96,25 +92,6 @@ public final class Optimizers {
                 }
             }
         }
-    }
-
-    /** The layer configurations of a MultiLayerConfiguration or ComputationGraphConfiguration. */
-    public static List<Layer> layers(Object configuration) {
-        List<Layer> layers = new ArrayList<>();
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            for (NeuralNetConfiguration layerConf : conf.getConfs()) {
-                layers.add(layerConf.getLayer());
-            }
-        } else if (configuration instanceof ComputationGraphConfiguration conf) {
-            for (GraphVertex vertex : conf.getVertices().values()) {
-                if (vertex instanceof LayerVertex layerVertex) {
-                    layers.add(layerVertex.getLayerConf().getLayer());
-                }
-            }
-        } else {
-            throw new IllegalArgumentException("not a network configuration: " + configuration);
-        }
-        return layers;
     }
 
     private static double orDefault(Double value, double fallback) {

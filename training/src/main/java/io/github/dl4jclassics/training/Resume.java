@@ -16,7 +16,7 @@ import java.util.Optional;
  * and the returned network and state. An empty result (killed during epoch 1) means: start the run afresh.
  *
  * <p>{@code run NAME --from RUN_DIR --epochs +50}: {@link #forMoreEpochs} on the finished run, the manifest's
- * epochs set with {@link #targetEpochs}, and training into a new run folder; its {@code epochs.csv} starts with
+ * epochs set with {@link EpochTarget#totalAfter}, and training into a new run folder; its {@code epochs.csv} starts with
  * the old rows and the schedule continues from the old epoch count.
  */
 public final class Resume {
@@ -53,25 +53,5 @@ public final class Resume {
         Point point = fromRunCheckpoints(checkpointsDir).orElseThrow(() -> new IOException(
                 "no complete checkpoint in " + checkpointsDir + ": nothing to continue"));
         return new Point(point.network(), point.state().continued(), point.checkpoint());
-    }
-
-    /**
-     * The total epoch count for a continued run: {@code "+50"} means 50 more than {@code epochsCompleted},
-     * a plain number is the total.
-     */
-    public static int targetEpochs(String spec, int epochsCompleted) {
-        String text = spec.trim();
-        int value;
-        try {
-            value = Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--epochs must be a number or +N (more epochs), got '" + spec + "'");
-        }
-        int total = text.startsWith("+") ? epochsCompleted + value : value;
-        if (total <= epochsCompleted) {
-            throw new IllegalArgumentException("--epochs " + spec + " gives " + total + " epochs, but the run has already "
-                    + "trained " + epochsCompleted + ": nothing to continue");
-        }
-        return total;
     }
 }

@@ -37,10 +37,6 @@ public final class Trainer {
     /** Null: the epoch is trained in this JVM by {@link #trainEpoch}. */
     private EpochFitter epochFitter;
 
-    public Trainer(TrainingConfig config, CheckpointStore checkpoints, EpochLog epochLog, boolean interactive) {
-        this(config, checkpoints, epochLog, interactive, List.of());
-    }
-
     /**
      * @param extraListeners added to the network for the whole of {@link #train} (after the batch statistics) and
      *                       removed at its end, e.g. the DL4J UI's {@code StatsListener}
@@ -169,7 +165,7 @@ public final class Trainer {
                     stoppedEarly = true;
                 }
                 TrainingState state = new TrainingState(epoch + 1, rates, bestEpoch, bestValue, sinceImprovement,
-                        scheduler.state(), config.seed(), epochLog.records(), stoppedEarly, epoch + 1, 0);
+                        scheduler.state(), config.seed(), epochLog.records(), stoppedEarly);
                 checkpoints.save(network, state, improved);
                 LOG.info(summary(record, config.epochs()));
             }

@@ -39,7 +39,7 @@ class EpochFitterTest {
             }
             return new EpochFitter.EpochResult(10.0 + epoch, Double.NaN);
         };
-        TrainingOutcome outcome = new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false)
+        TrainingOutcome outcome = new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false, List.of())
                 .withEpochFitter(fitter)
                 .train(network, Synthetic.iterator(TRAIN, 32, 42), Synthetic.validator(TRAIN), null);
 
@@ -50,7 +50,7 @@ class EpochFitterTest {
         assertThat(rows).extracting(EpochRecord::trainAccuracy).allMatch(a -> Double.isNaN(a));
         // Validation and checkpoints are still the Trainer's, on what the fitter left in the network.
         assertThat(rows.get(2).validationTop1()).isGreaterThan(0.5);
-        assertThat(store.epochCheckpoints()).hasSize(3);
+        assertThat(epochFolders(dir.resolve("checkpoints"))).hasSize(3);
         assertThat(CheckpointStore.readModel(store.last().orElseThrow(), false).params()).isEqualTo(network.params());
         assertThat(outcome.epochsRun()).isEqualTo(3);
     }
@@ -65,10 +65,16 @@ class EpochFitterTest {
             }
             return new EpochFitter.EpochResult(1.0, Double.NaN);
         };
-        assertThatThrownBy(() -> new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false)
+        assertThatThrownBy(() -> new Trainer(config, store, new EpochLog(dir.resolve("epochs.csv")), false, List.of())
                 .withEpochFitter(fitter)
                 .train(Synthetic.network(4, 42, config.optimizer()), Synthetic.iterator(TRAIN, 32, 42), null, null))
                 .isInstanceOf(DivergenceException.class).hasMessageContaining("workers' mean score is NaN");
-        assertThat(store.epochCheckpoints()).hasSize(1);
+        assertThat(epochFolders(dir.resolve("checkpoints"))).hasSize(1);
+    }
+
+    private static List<Path> epochFolders(Path checkpoints) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> children = java.nio.file.Files.list(checkpoints)) {
+            return children.filter(p -> p.getFileName().toString().startsWith("epoch-")).toList();
+        }
     }
 }

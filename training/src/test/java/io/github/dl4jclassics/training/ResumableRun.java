@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training;
 
+import java.util.List;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.training.schedules.ReduceOnPlateauSchedule;
@@ -55,7 +56,7 @@ public final class ResumableRun {
                 }
             }
         });
-        return new Trainer(config, new CheckpointStore(checkpoints, 1), new EpochLog(runDir.resolve("epochs.csv")), false)
+        return new Trainer(config, new CheckpointStore(checkpoints, 1), new EpochLog(runDir.resolve("epochs.csv")), false, List.of())
                 .train(network, Synthetic.iterator(TRAIN, 32, config.seed()), Synthetic.validator(VALIDATION),
                         point.map(Resume.Point::state).orElse(null));
     }

@@ -70,14 +70,15 @@ class ResumeAfterKillTest {
     @Test
     void continuingAFinishedRunForMoreEpochsContinuesScheduleAndLog(@TempDir Path dir) throws Exception {
         ResumableRun.run(dir.resolve("first"), 2, 0);
-        Resume.Point point = Resume.forMoreEpochs(dir.resolve("first/checkpoints"));
-        int total = Resume.targetEpochs("+2", point.state().epochsCompleted());
-        TrainingConfig config = ResumableRun.config(total);
+        TrainingStart start = NetworkAssembly.continued(dir.resolve("first/checkpoints"), ResumableRun.config(2), null,
+                EpochTarget.parse("+2"));
+        TrainingConfig config = start.training();
+        assertThat(config.epochs()).isEqualTo(4);
         Path next = dir.resolve("next");
         TrainingOutcome more = new Trainer(config, new CheckpointStore(next.resolve("checkpoints"), 1),
-                new EpochLog(next.resolve("epochs.csv")), false)
-                .train(point.network(), Synthetic.iterator(ResumableRun.TRAIN, 32, config.seed()),
-                        Synthetic.validator(ResumableRun.VALIDATION), point.state());
+                new EpochLog(next.resolve("epochs.csv")), false, List.of())
+                .train(start.network(), Synthetic.iterator(ResumableRun.TRAIN, 32, config.seed()),
+                        Synthetic.validator(ResumableRun.VALIDATION), start.state());
         TrainingOutcome straight = ResumableRun.run(dir.resolve("straight"), 4, 0);
         List<EpochRecord> continued = EpochRecord.readCsv(next.resolve("epochs.csv"));
         assertThat(continued).extracting(EpochRecord::epoch).containsExactly(1, 2, 3, 4);

@@ -1,9 +1,10 @@
 package io.github.dl4jclassics.training;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.iterators.ImageSetIterator;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -68,12 +69,12 @@ final class Synthetic {
     }
 
     /** conv1 (4@3x3) → fc1 (16) → out (softmax), with the given optimiser; dropout on fc1 when {@code dropout}. */
-    static MultiLayerConfiguration configuration(int classes, long seed, OptimizerConfig optimizer, boolean dropout) {
+    static NetworkConfiguration configuration(int classes, long seed, OptimizerConfig optimizer, boolean dropout) {
         DenseLayer.Builder fc1 = new DenseLayer.Builder().name("fc1").nOut(16).activation(Activation.RELU);
         if (dropout) {
             fc1.dropOut(0.8);
         }
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        NetworkConfiguration conf = NetworkConfiguration.of(new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .weightInit(WeightInit.XAVIER)
                 .list()
@@ -82,7 +83,7 @@ final class Synthetic {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(classes)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(8, 8, 1))
-                .build();
+                .build());
         Optimizers.apply(conf, optimizer, null);
         return conf;
     }

@@ -17,7 +17,7 @@ import io.github.dl4jclassics.data.transforms.Normalize;
 import io.github.dl4jclassics.data.transforms.PcaColour;
 import io.github.dl4jclassics.data.transforms.PcaEigen;
 import io.github.dl4jclassics.data.transforms.RandomCrop;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.data.transforms.DataVecTransforms;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

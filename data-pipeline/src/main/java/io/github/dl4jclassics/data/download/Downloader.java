@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.data.download;
 
+import io.github.dl4jclassics.common.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -108,7 +108,7 @@ public final class Downloader {
 
     private Path finish(RemoteFile file, Path partial, Path target) throws IOException {
         verify(file, partial, true);
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.publish(partial, target);
         return target;
     }
 

@@ -18,8 +18,4 @@ public record RemoteFile(String url, String fileName, Long size, String sha256, 
             throw new IllegalArgumentException("download file name must be a plain name, got " + fileName);
         }
     }
-
-    public boolean verifiable() {
-        return sha256 != null || md5 != null;
-    }
 }

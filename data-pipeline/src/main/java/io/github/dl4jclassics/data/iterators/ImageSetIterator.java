@@ -7,7 +7,7 @@ import io.github.dl4jclassics.data.transforms.BatchTransform;
 import io.github.dl4jclassics.data.transforms.Mixup;
 import io.github.dl4jclassics.data.transforms.MixupPreProcessor;
 import io.github.dl4jclassics.data.transforms.Normalize;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.dataset.DataSet;

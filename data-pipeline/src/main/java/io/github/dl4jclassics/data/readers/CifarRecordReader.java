@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.data.readers;
 
 import io.github.dl4jclassics.data.DataFiles;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

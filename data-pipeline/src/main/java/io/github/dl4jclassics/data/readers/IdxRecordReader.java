@@ -2,7 +2,7 @@ package io.github.dl4jclassics.data.readers;
 
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataFormatException;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

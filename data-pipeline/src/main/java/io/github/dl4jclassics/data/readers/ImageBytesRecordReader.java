@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.data.readers;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URI;

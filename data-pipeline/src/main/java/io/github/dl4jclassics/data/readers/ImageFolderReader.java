@@ -1,6 +1,7 @@
 package io.github.dl4jclassics.data.readers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dl4jclassics.common.AtomicFiles;
+import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.data.DataFormatException;
 import io.github.dl4jclassics.data.Fingerprints;
 import io.github.dl4jclassics.data.ImageSet;
@@ -9,13 +10,12 @@ import io.github.dl4jclassics.data.store.ArrayPixelStore;
 import io.github.dl4jclassics.data.store.MappedPixelStore;
 import io.github.dl4jclassics.data.store.PixelStore;
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +44,6 @@ public final class ImageFolderReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderReader.class);
     private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ImageFolderReader() {
     }
@@ -324,7 +323,7 @@ public final class ImageFolderReader {
             return null;
         }
         try {
-            CacheIndex cache = JSON.readValue(index.toFile(), CacheIndex.class);
+            CacheIndex cache = Json.readFile(index, CacheIndex.class);
             InputShape shape = InputShape.parse(cache.shape());
             long stored = Files.size(pixels) / shape.size();
             if (Files.size(pixels) % shape.size() != 0 || stored > Integer.MAX_VALUE) {
@@ -351,19 +350,17 @@ public final class ImageFolderReader {
             Files.createDirectories(dir);
             if (store instanceof ArrayPixelStore) {
                 // The builder kept these in memory; write them so the next run decodes nothing.
-                Path temp = Files.createTempFile(dir, key, ".tmp");
-                try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-                    byte[] image = new byte[store.imageSize()];
-                    for (int i = 0; i < store.count(); i++) {
-                        store.read(i, image, 0);
-                        out.write(image);
+                AtomicFiles.write(pixels, temp -> {
+                    try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+                        byte[] image = new byte[store.imageSize()];
+                        for (int i = 0; i < store.count(); i++) {
+                            store.read(i, image, 0);
+                            out.write(image);
+                        }
                     }
-                }
-                Files.move(temp, pixels, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                });
             }
-            Path temp = Files.createTempFile(dir, key, ".json.tmp");
-            JSON.writeValue(temp.toFile(), index);
-            Files.move(temp, dir.resolve(key + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Json.writeFile(dir.resolve(key + ".json"), index);
         } catch (IOException e) {
             LOG.warn("could not cache decoded images in {}: {}", dir, e.getMessage());
         }

@@ -3,7 +3,7 @@ package io.github.dl4jclassics.data.readers;
 import io.github.dl4jclassics.data.DataFormatException;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.List;
 import org.datavec.api.records.reader.RecordReader;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;

@@ -1,12 +1,12 @@
 package io.github.dl4jclassics.data.store;
 
+import io.github.dl4jclassics.common.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -89,9 +89,8 @@ public final class PixelStoreBuilder implements AutoCloseable {
             return new ArrayPixelStore(memory, imageSize);
         }
         try {
-            channel.force(false);
             channel.close();
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.publish(partial, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot finish pixel cache " + file, e);
         }

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.data.transforms;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 
 /**
  * A batch being prepared: pixels as floats (N, C, H, W) and labels as class probabilities (one-hot). Transforms change it in place; a transform that changes the shape replaces the arrays.

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.data.transforms;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.Random;
 
 /** The central {@code size x size} window; the evaluation counterpart of {@link RandomCrop} with a size. */

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.data.transforms;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.Random;
 
 /** Repeats a single grey channel three times, for models built for RGB input. */

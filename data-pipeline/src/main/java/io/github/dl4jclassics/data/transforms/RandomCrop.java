@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.data.transforms;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.Random;
 
 /**

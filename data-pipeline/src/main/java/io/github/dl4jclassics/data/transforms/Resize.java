@@ -7,7 +7,7 @@ import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.store.MappedPixelStore;
 import io.github.dl4jclassics.data.store.PixelStore;
 import io.github.dl4jclassics.data.store.PixelStoreBuilder;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

@@ -12,7 +12,7 @@ import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.Subset;
 import io.github.dl4jclassics.data.TestData;
 import io.github.dl4jclassics.data.datasets.CifarDataset;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

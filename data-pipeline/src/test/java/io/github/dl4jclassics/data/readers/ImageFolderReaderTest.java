@@ -12,7 +12,7 @@ import io.github.dl4jclassics.data.LoadOptions;
 import io.github.dl4jclassics.data.Subset;
 import io.github.dl4jclassics.data.TestData;
 import io.github.dl4jclassics.data.datasets.ImageFolderDataset;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -211,7 +211,7 @@ class ImageFolderReaderTest {
             TestData.writeImage(dir.resolve("cats/" + i + ".png"), 4, 4, i, 0, 0, "png");
             TestData.writeImage(dir.resolve("dogs/" + i + ".png"), 4, 4, 0, i, 0, "png");
         }
-        DataConfig config = new DataConfig("image-folder", null, null, null, null, 0.25, 7L);
+        DataConfig config = new DataConfig("image-folder", null, null, null, null, 0.25, 7L, null, null);
         var source = DatasetRegistry.standard().get("image-folder");
         assertThat(source.isPresent(DataFiles.of(dir))).isTrue();
 

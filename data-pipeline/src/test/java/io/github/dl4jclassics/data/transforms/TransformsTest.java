@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.data.ImageSet;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -95,7 +95,7 @@ public final class RunComparison {
                     : r.documented().metric() + " " + r.documented().split() + " " + Formats.percent(r.documented().value())
                     + (r.documented().tolerance() == null ? "" : " ± " + Formats.percent(r.documented().tolerance()));
             md.append("| ").append(cells(labels.get(i), r.model(), r.dataset(), Integer.toString(r.epochs()),
-                    Formats.duration(r.seconds()), r.status(),
+                    Formats.duration(r.seconds()), r.status() == null ? null : r.status().name(),
                     test == null ? "–" : Formats.percent(test.top1()),
                     test == null ? "–" : Formats.percent(test.top5()),
                     test == null ? "–" : Formats.number(test.loss(), 4),

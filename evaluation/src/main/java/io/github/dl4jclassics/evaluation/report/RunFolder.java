@@ -1,10 +1,9 @@
 package io.github.dl4jclassics.evaluation.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.evaluation.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,19 +21,6 @@ import java.util.List;
 public record RunFolder(Path directory, RunResult result, List<EpochRecord> epochs, JsonNode manifest,
                         JsonNode environment) {
 
-    public static final String RESULT = "result.json";
-    public static final String EPOCHS = "epochs.csv";
-    public static final String MANIFEST = "manifest.json";
-    public static final String ENVIRONMENT = "environment.json";
-
-    /**
-     * Reports must still open result.json files written by older or newer versions, so unknown fields are
-     * ignored here (the project's mapper rejects them, which is right for manifests but not for reading history).
-     */
-    private static final ObjectMapper LENIENT = Json.mapper().copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     public RunFolder {
         epochs = epochs == null ? List.of() : List.copyOf(epochs);
     }
@@ -43,25 +29,25 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
         if (!Files.isDirectory(directory)) {
             throw new IOException("run folder not found: " + directory);
         }
-        Path resultFile = directory.resolve(RESULT);
+        Path resultFile = directory.resolve(RunLayout.RESULT);
         if (!Files.isRegularFile(resultFile)) {
             throw new IOException(resultFile + " not found: expected the result.json of a finished run in " + directory);
         }
         RunResult result;
         try {
-            result = LENIENT.readValue(resultFile.toFile(), RunResult.class);
+            result = Json.readHistory(resultFile, RunResult.class);
         } catch (IOException e) {
             throw new IOException("cannot read " + resultFile + " as a result.json: " + e.getMessage(), e);
         }
-        Path epochsFile = directory.resolve(EPOCHS);
+        Path epochsFile = directory.resolve(RunLayout.EPOCHS);
         List<EpochRecord> epochs;
         try {
             epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
         } catch (RuntimeException e) {
             throw new IOException("cannot read " + epochsFile + ": " + e.getMessage(), e);
         }
-        return new RunFolder(directory, result, epochs, tree(directory.resolve(MANIFEST)),
-                tree(directory.resolve(ENVIRONMENT)));
+        return new RunFolder(directory, result, epochs, tree(directory.resolve(RunLayout.MANIFEST)),
+                tree(directory.resolve(RunLayout.ENVIRONMENT)));
     }
 
     private static JsonNode tree(Path file) throws IOException {
@@ -69,7 +55,7 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
             return null;
         }
         try {
-            return LENIENT.readTree(file.toFile());
+            return Json.mapper().readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException("cannot read " + file + " as JSON: " + e.getMessage(), e);
         }
@@ -97,17 +83,5 @@ public record RunFolder(Path directory, RunResult result, List<EpochRecord> epoc
             node = node.get(part);
         }
         return node == null || node.isNull() ? null : node.asText();
-    }
-
-    /** Sum of the epochs' wall-clock seconds, or NaN without epochs.csv. */
-    public double trainingSeconds() {
-        if (epochs.isEmpty()) {
-            return Double.NaN;
-        }
-        double sum = 0;
-        for (EpochRecord e : epochs) {
-            sum += e.seconds();
-        }
-        return sum;
     }
 }

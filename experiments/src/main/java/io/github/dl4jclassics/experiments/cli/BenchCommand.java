@@ -4,7 +4,7 @@ import io.github.dl4jclassics.data.bench.DataBenchmark;
 import io.github.dl4jclassics.training.bench.BenchmarkResult;
 import io.github.dl4jclassics.training.bench.ModelBenchmark;
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.nio.file.Files;

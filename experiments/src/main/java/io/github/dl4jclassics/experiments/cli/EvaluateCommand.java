@@ -1,7 +1,7 @@
 package io.github.dl4jclassics.experiments.cli;
 
 import io.github.dl4jclassics.common.Json;
-import io.github.dl4jclassics.evaluation.ModelEvaluation;
+import io.github.dl4jclassics.experiments.run.ModelEvaluation;
 import io.github.dl4jclassics.evaluation.RunResult;
 import io.github.dl4jclassics.experiments.run.RunSummary;
 import java.nio.file.Files;

@@ -8,14 +8,15 @@ import io.github.dl4jclassics.zoo.ModelSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code list}: every experiment (with its documented result and whether its data is here) and every model. */
 @Command(name = "list", description = "List experiments and models.")
 final class ListCommand implements Callable<Integer> {
 
-    @Option(names = "--manifests", description = "Manifests folder (default: experiments/manifests, then the jar's).")
-    Path manifests;
+    @Mixin
+    ManifestsOption manifests;
 
     @Option(names = "--data-dir", description = "Data directory to check for each experiment's data.")
     Path dataDir;
@@ -26,7 +27,7 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!modelsOnly) {
-            ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
+            ManifestLoader loader = manifests.loader();
             System.out.println("Experiments:");
             System.out.print(new ExperimentCatalog(loader, dataDir).table());
             System.out.println();

@@ -1,6 +1,6 @@
 package io.github.dl4jclassics.experiments.cli;
 
-import io.github.dl4jclassics.common.FastPath;
+import io.github.dl4jclassics.common.workarounds.Dl4jWorkarounds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,8 +25,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        // Before any DL4J class reads its settings: oneDNN helpers on (docs/PERFORMANCE.md).
-        FastPath.enable();
+        // Before any DL4J class reads its settings: the DL4J version checked, oneDNN helpers on (docs/PERFORMANCE.md).
+        Dl4jWorkarounds.install();
         String[] effective = args;
         if (args.length == 0) {
             effective = new String[]{"run", System.getProperty("experiment", DEFAULT_EXPERIMENT)};
@@ -44,7 +44,7 @@ public final class Main implements Runnable {
 
     /** The command line with its error handler, for a tool that adds to it (the spark module's jar). */
     public static CommandLine commandLine() {
-        FastPath.enable();
+        Dl4jWorkarounds.install();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((exception, cl, parseResult) -> {
             if (exception instanceof io.github.dl4jclassics.training.TrainingStoppedException) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,26 +40,11 @@ final class RegressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regression", description = "Report folder; run folders go to DIR/runs (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--manifests", paramLabel = "DIR", description = "Manifests folder (default: experiments/manifests, then the jar's).")
-    Path manifests;
+    @Mixin
+    ManifestsOption manifests;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory for every experiment.")
-    Path dataDir;
-
-    @Option(names = "--epochs", description = "Override every experiment's epochs (quick trials only: the documented values assume the manifest's).")
-    Integer epochs;
-
-    @Option(names = "--batch-size", description = "Override every experiment's batch size.")
-    Integer batchSize;
-
-    @Option(names = "--limit-train", paramLabel = "N", description = "Use only the first N training examples.")
-    Integer limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Use only the first N test examples.")
-    Integer limitTest;
-
-    @Option(names = "--seed", description = "Override every experiment's seed.")
-    Long seed;
+    @Mixin
+    RecipeOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
@@ -75,14 +61,9 @@ final class RegressCommand implements Callable<Integer> {
             System.out.println(backend.environment());
             return 0;
         }
-        for (Integer value : new Integer[]{epochs, batchSize, limitTrain, limitTest}) {
-            if (value != null && value < 1) {
-                throw new IllegalArgumentException("--epochs, --batch-size, --limit-train and --limit-test must be at least 1, got " + value);
-            }
-        }
-        ManifestLoader loader = new ManifestLoader(manifests != null ? manifests : ManifestLoader.defaultDirectory());
-        RunOptions options = new RunOptions(dataDir, RegressionRunner.runsUnder(out), epochs, null, seed, batchSize,
-                limitTrain, limitTest, null, false);
+        ManifestLoader loader = manifests.loader();
+        RunOptions options = overrides.applyTo(RunOptions.builder(), false).outRoot(RegressionRunner.runsUnder(out))
+                .build();
         // regress judges every run against its documented value, even a quick trial of regress itself.
         ExperimentRunner runner = new ExperimentRunner().judgingShortenedRuns();
         RegressionReport report = new RegressionRunner(loader, runner::run)

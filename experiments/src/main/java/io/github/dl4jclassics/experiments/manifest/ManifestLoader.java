@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.experiments.manifest;
 
+import io.github.dl4jclassics.common.RunLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -32,7 +33,6 @@ public final class ManifestLoader {
 
     public static final String CLASSPATH_FOLDER = "manifests/";
     /** The file name of the resolved manifest a run saves in its folder. */
-    public static final String SAVED_RUN_FILE = "manifest.json";
 
     private final Path directory;
     private final ModelRegistry models;
@@ -82,7 +82,7 @@ public final class ManifestLoader {
         String text = readText(file);
         String fileName = file.getFileName().toString();
         // A run folder's own manifest.json (the resolved manifest the run saved) is named after the run, not the file.
-        String expectedName = fileName.equals(SAVED_RUN_FILE) ? null
+        String expectedName = fileName.equals(RunLayout.MANIFEST) ? null
                 : fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
         return parse(text, ManifestComposer.Origin.ofFile(file), expectedName);
     }

@@ -2,6 +2,8 @@ package io.github.dl4jclassics.experiments.regress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.dl4jclassics.evaluation.Check;
+import io.github.dl4jclassics.evaluation.RunStatus;
+import io.github.dl4jclassics.evaluation.Verdict;
 import java.util.List;
 
 /**
@@ -26,8 +28,8 @@ public record RegressionEntry(
         Double tolerance,
         Double measured,
         Double delta,
-        String verdict,
-        String status,
+        Verdict verdict,
+        RunStatus status,
         String errorKind,
         String message,
         double seconds,
@@ -36,22 +38,17 @@ public record RegressionEntry(
 
     /** An entry without checks (the run did not start, or documents the headline only). */
     public RegressionEntry(String name, String model, String dataset, String metric, String split, Double documented,
-                           Double tolerance, Double measured, Double delta, String verdict, String status,
+                           Double tolerance, Double measured, Double delta, Verdict verdict, RunStatus status,
                            String errorKind, String message, double seconds, String runDirectory) {
         this(name, model, dataset, metric, split, documented, tolerance, measured, delta, verdict, status, errorKind,
                 message, seconds, runDirectory, null);
     }
 
-    public static final String PASS = "PASS";
-    public static final String FAIL = "FAIL";
-    public static final String NO_REFERENCE = "NO_REFERENCE";
-    public static final String ERROR = "ERROR";
-
     public boolean failed() {
-        return FAIL.equals(verdict);
+        return verdict == Verdict.FAIL;
     }
 
     public boolean error() {
-        return ERROR.equals(verdict);
+        return verdict == Verdict.ERROR;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.experiments.regress;
 
+import io.github.dl4jclassics.evaluation.Verdict;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.evaluation.report.CheckTable;
@@ -36,10 +37,10 @@ public record RegressionReport(
 
     public static RegressionReport of(String tag, boolean gpu, String backend, String startedAt, double seconds,
                                       List<RegressionEntry> entries) {
-        int passed = (int) entries.stream().filter(e -> RegressionEntry.PASS.equals(e.verdict())).count();
+        int passed = (int) entries.stream().filter(e -> e.verdict() == Verdict.PASS).count();
         int failed = (int) entries.stream().filter(RegressionEntry::failed).count();
         int errors = (int) entries.stream().filter(RegressionEntry::error).count();
-        int none = (int) entries.stream().filter(e -> RegressionEntry.NO_REFERENCE.equals(e.verdict())).count();
+        int none = (int) entries.stream().filter(e -> e.verdict() == Verdict.NO_REFERENCE).count();
         return new RegressionReport(tag, gpu, backend, startedAt, seconds, passed, failed, errors, none, List.copyOf(entries));
     }
 

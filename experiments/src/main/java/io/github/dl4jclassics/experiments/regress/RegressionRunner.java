@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.experiments.regress;
 
+import io.github.dl4jclassics.evaluation.RunStatus;
 import io.github.dl4jclassics.data.DataNotFoundException;
 import io.github.dl4jclassics.evaluation.DocumentedResult;
 import io.github.dl4jclassics.evaluation.RunResult;
@@ -92,13 +93,13 @@ public final class RegressionRunner {
         Double reference = documented == null ? null : documented.value();
         Double measured = result.measured();
         Double delta = reference != null && measured != null && !measured.isNaN() ? measured - reference : null;
-        String verdict;
+        Verdict verdict;
         String message = null;
-        if (!"COMPLETED".equals(result.status())) {
-            verdict = reference == null ? RegressionEntry.NO_REFERENCE : RegressionEntry.FAIL;
-            message = result.status().toLowerCase(Locale.ROOT) + ": " + result.failure();
+        if (result.status() != RunStatus.COMPLETED) {
+            verdict = reference == null ? Verdict.NO_REFERENCE : Verdict.FAIL;
+            message = String.valueOf(result.status()).toLowerCase(Locale.ROOT) + ": " + result.failure();
         } else if (result.verdict() == Verdict.FAIL) {
-            verdict = RegressionEntry.FAIL;
+            verdict = Verdict.FAIL;
             boolean headlineMissed = Verdict.judge(documented, measured) == Verdict.FAIL;
             message = headlineMissed ? String.format(Locale.ROOT,
                     "%s %s %.2f%% is below the documented %.2f%% minus the tolerance %.2f%%",
@@ -106,7 +107,7 @@ public final class RegressionRunner {
                     reference * 100, documented.toleranceOrZero() * 100)
                     : "another documented overall value was missed: " + CheckTable.missSummary(result.checks());
         } else {
-            verdict = result.verdict() == Verdict.PASS ? RegressionEntry.PASS : RegressionEntry.NO_REFERENCE;
+            verdict = result.verdict() == Verdict.PASS ? Verdict.PASS : Verdict.NO_REFERENCE;
         }
         return new RegressionEntry(manifest.name(), manifest.model().id(), manifest.data().dataset(),
                 documented == null ? null : documented.metric(), documented == null ? null : documented.split(),
@@ -120,7 +121,7 @@ public final class RegressionRunner {
         DocumentedResult d = m == null ? null : m.documented();
         return new RegressionEntry(name, m == null ? null : m.model().id(), m == null ? null : m.data().dataset(),
                 d == null ? null : d.metric(), d == null ? null : d.split(), d == null ? null : d.value(),
-                d == null ? null : d.tolerance(), null, null, RegressionEntry.ERROR, "NOT_RUN", kind, message,
+                d == null ? null : d.tolerance(), null, null, Verdict.ERROR, RunStatus.NOT_RUN, kind, message,
                 seconds, runDirectory);
     }
 

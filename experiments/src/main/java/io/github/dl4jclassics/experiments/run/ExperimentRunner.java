@@ -3,6 +3,7 @@ package io.github.dl4jclassics.experiments.run;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataLocator;
 import io.github.dl4jclassics.data.DataPipeline;
@@ -11,39 +12,34 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
-import io.github.dl4jclassics.evaluation.Check;
 import io.github.dl4jclassics.evaluation.Checks;
-import io.github.dl4jclassics.evaluation.ConfusionMatrixCsv;
 import io.github.dl4jclassics.evaluation.Evaluator;
+import io.github.dl4jclassics.evaluation.RunEnding;
 import io.github.dl4jclassics.evaluation.RunResult;
+import io.github.dl4jclassics.evaluation.RunStatus;
 import io.github.dl4jclassics.evaluation.SplitMetrics;
-import io.github.dl4jclassics.evaluation.Verdict;
 import io.github.dl4jclassics.evaluation.charts.ImageGrid;
-import io.github.dl4jclassics.evaluation.report.RunReport;
 import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
 import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.training.DivergenceException;
 import io.github.dl4jclassics.training.EpochLog;
-import io.github.dl4jclassics.training.Optimizers;
-import io.github.dl4jclassics.training.Resume;
+import io.github.dl4jclassics.training.EpochTarget;
+import io.github.dl4jclassics.training.NetworkAssembly;
 import io.github.dl4jclassics.training.Trainer;
 import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.training.TrainingOutcome;
+import io.github.dl4jclassics.training.TrainingStart;
 import io.github.dl4jclassics.training.Validator;
 import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
-import io.github.dl4jclassics.training.checkpoints.TrainingState;
-import io.github.dl4jclassics.training.transfer.TransferLearner;
 import io.github.dl4jclassics.training.ui.TrainingUi;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.ModelSummary;
-import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,8 +185,8 @@ public final class ExperimentRunner {
     /** The manifest with the command line's overrides applied: what the run saves as manifest.json. */
     public static ExperimentManifest resolve(ExperimentManifest manifest, RunOptions options) {
         TrainingConfig training = manifest.training();
-        if (options.epochs() != null) {
-            training = training.withEpochs(options.epochs());
+        if (options.epochs() != null && !options.epochs().more()) {
+            training = training.withEpochs(options.epochs().count());
         }
         if (options.seed() != null) {
             training = training.withSeed(options.seed());
@@ -208,30 +204,26 @@ public final class ExperimentRunner {
         if (distributed != null) {
             manifest = distributed.prepare(manifest);
         }
-        long started = System.nanoTime();
-        String startedAt = Instant.now().toString();
+        RunEnding.Started started = RunEnding.Started.now();
 
         // 1. Everything that can be wrong with the inputs fails here, before a run folder exists.
         Inputs inputs = prepareInputs(manifest, options.dataDir(), null);
-        ClassifierNetwork network;
-        TrainingState state = null;
-        TrainingConfig training = manifest.training();
+        TrainingStart start;
         if (options.from() != null) {
-            Resume.Point point = Resume.forMoreEpochs(options.from().resolve(RunDirectory.CHECKPOINTS));
-            int done = point.state().epochsCompleted();
-            int total = options.moreEpochs() != null ? done + options.moreEpochs()
-                    : Resume.targetEpochs(String.valueOf(training.epochs()), done);
-            training = training.withEpochs(total).withSeed(point.state().seed());
-            manifest = manifest.withTraining(training);
-            network = point.network();
-            state = point.state();
-            LOG.info("continuing {} from epoch {} to epoch {}", options.from(), done, total);
+            // +N counts from the finished run; a plain --epochs N has already set the manifest's total.
+            EpochTarget epochs = options.epochs() != null && options.epochs().more() ? options.epochs()
+                    : EpochTarget.total(manifest.training().epochs());
+            start = NetworkAssembly.continued(new RunLayout(options.from()).checkpoints(), manifest.training(),
+                    manifest.transfer(), epochs);
+            // The saved manifest says what the continuation trains: its epochs and the finished run's seed.
+            manifest = manifest.withTraining(manifest.training().withEpochs(start.training().epochs())
+                    .withSeed(start.training().seed()));
+            LOG.info("continuing {} from epoch {} to epoch {}", options.from(), start.state().epochsCompleted(),
+                    start.training().epochs());
         } else {
-            network = newNetwork(manifest, inputs);
-            if (manifest.transfer() != null) {
-                training = TransferLearner.trainingConfig(training, manifest.transfer());
-            }
+            start = NetworkAssembly.fresh(inputs.model(), inputs.spec(), manifest.training(), manifest.transfer());
         }
+        ClassifierNetwork network = start.network();
         LOG.info("{}: {} ({} parameters), {} train / {} validation / {} test images", manifest.name(),
                 inputs.model().id(), network.numParams(), inputs.data().train().size(),
                 inputs.data().validation() == null ? 0 : inputs.data().validation().size(), inputs.data().test().size());
@@ -239,19 +231,16 @@ public final class ExperimentRunner {
         manifest = markShortenings(original, withFoundLocation(manifest, inputs.files()));
 
         // 2. The run folder: manifest and environment first, so even a failed run says what it was.
-        RunDirectory run = RunDirectory.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
+        RunLayout run = RunLayout.create(options.outRootOrDefault(), manifest.name(), LocalDateTime.now());
         LOG.info("run folder {}", run.path());
-        Json.writeFile(run.file(RunDirectory.MANIFEST), manifest);
-        Json.writeFile(run.file(RunDirectory.ENVIRONMENT), distributed == null ? EnvironmentInfo.capture()
+        Json.writeFile(run.manifest(), manifest);
+        Json.writeFile(run.environment(), distributed == null ? EnvironmentInfo.capture()
                 : distributed.environment(EnvironmentInfo.capture()));
         if (inputs.data().dataStatistics() != null) {
             // Normalization and PCA statistics of the training split, reused by evaluate and predict.
-            Json.writeFile(run.file(RunDirectory.NORMALIZATION), inputs.data().dataStatistics());
+            Json.writeFile(run.normalization(), inputs.data().dataStatistics());
         }
-        EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
-        String reason = notComparableReason(manifest);
-        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt, reason);
+        return trainAndFinish(manifest, inputs, start, run, options, started, notComparableReason(manifest));
     }
 
     /**
@@ -259,51 +248,28 @@ public final class ExperimentRunner {
      * was killed during its first epoch), with the manifest it saved.
      */
     public RunResult resume(Path runFolder, RunOptions options) throws IOException {
-        Path manifestFile = runFolder.resolve(RunDirectory.MANIFEST);
+        Path manifestFile = runFolder.resolve(RunLayout.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
-            throw new IOException(runFolder + " is not a run folder: it has no " + RunDirectory.MANIFEST);
+            throw new IOException(runFolder + " is not a run folder: it has no " + RunLayout.MANIFEST);
         }
         ExperimentManifest manifest = new ManifestLoader(null, models, datasets).loadSavedRun(manifestFile);
         if (distributed != null) {
             manifest = distributed.prepare(manifest);
         }
-        long started = System.nanoTime();
-        String startedAt = Instant.now().toString();
-        DataStatistics saved = Files.isRegularFile(runFolder.resolve(RunDirectory.NORMALIZATION))
-                ? Json.readFile(runFolder.resolve(RunDirectory.NORMALIZATION), DataStatistics.class) : null;
+        RunEnding.Started started = RunEnding.Started.now();
+        DataStatistics saved = Files.isRegularFile(runFolder.resolve(RunLayout.NORMALIZATION))
+                ? Json.readFile(runFolder.resolve(RunLayout.NORMALIZATION), DataStatistics.class) : null;
         Inputs inputs = prepareInputs(manifest, options.dataDir(), saved);
-        RunDirectory run = new RunDirectory(runFolder);
-        Optional<Resume.Point> point = Resume.fromRunCheckpoints(run.file(RunDirectory.CHECKPOINTS));
-        TrainingConfig training = manifest.training();
-        ClassifierNetwork network;
-        TrainingState state = null;
-        if (point.isPresent()) {
-            network = point.get().network();
-            state = point.get().state();
-            LOG.info("resuming {} after epoch {}", runFolder, state.epochsCompleted());
+        RunLayout run = new RunLayout(runFolder);
+        TrainingStart start = NetworkAssembly.resumed(run.checkpoints(), inputs.model(), inputs.spec(),
+                manifest.training(), manifest.transfer());
+        if (start.state() != null) {
+            LOG.info("resuming {} after epoch {}", runFolder, start.state().epochsCompleted());
         } else {
             LOG.info("{} has no complete checkpoint: starting it again", runFolder);
-            network = newNetwork(manifest, inputs);
         }
-        if (manifest.transfer() != null) {
-            training = TransferLearner.trainingConfig(training, manifest.transfer());
-        }
-        EpochLog epochLog = new EpochLog(run.file(RunDirectory.EPOCHS));
-        return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, options.interactive(),
-                options.uiPort(), started, startedAt,
+        return trainAndFinish(manifest, inputs, start, run, options, started,
                 notComparableReason(markShortenings(manifest, manifest)));
-    }
-
-    /** The network a run starts from: pretrained and re-headed for transfer learning, else freshly initialised. */
-    private static ClassifierNetwork newNetwork(ExperimentManifest manifest, Inputs inputs) throws IOException {
-        TrainingConfig training = manifest.training();
-        if (manifest.transfer() != null) {
-            ClassifierNetwork pretrained = TransferLearner.loadPretrained(manifest.transfer(), inputs.model(), inputs.spec());
-            return TransferLearner.prepare(pretrained, manifest.transfer(), manifest.model().classes(), training);
-        }
-        Object configuration = NativeLayers.forBackend(inputs.model().configuration(inputs.spec()));
-        Optimizers.apply(configuration, training.optimizer(), training.gradientClipping());
-        return ClassifierNetwork.fromConfiguration(configuration);
     }
 
     /** What a run needs that is validated before anything is written. */
@@ -331,38 +297,38 @@ public final class ExperimentRunner {
         return new Inputs(model, spec, source, files, data);
     }
 
-    private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
-                                     ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
-                                     boolean interactive, Integer uiPort, long started, String startedAt,
-                                     String notComparable) throws IOException {
-        if (uiPort == null) {
-            return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive, List.of(),
-                    started, startedAt, notComparable);
+    /** Trains from {@code start} into {@code run}, with DL4J's training UI when {@code options.uiPort()} is set. */
+    private RunResult trainAndFinish(ExperimentManifest manifest, Inputs inputs, TrainingStart start, RunLayout run,
+                                     RunOptions options, RunEnding.Started started, String notComparable)
+            throws IOException {
+        if (options.uiPort() == null) {
+            return trainAndFinish(manifest, inputs, start, run, options.interactive(), List.of(), started, notComparable);
         }
         // Started before training and stopped when the run is over, whatever its outcome; it refuses to start
         // rather than listen on anything but 127.0.0.1.
-        try (TrainingUi ui = TrainingUi.start(uiPort)) {
+        try (TrainingUi ui = TrainingUi.start(options.uiPort())) {
             LOG.info("training UI: {} (this machine only; it stops when the run ends)", ui.url());
-            return trainAndFinish(manifest, training, inputs, network, state, run, epochLog, interactive,
-                    List.of(ui.listener()), started, startedAt, notComparable);
+            return trainAndFinish(manifest, inputs, start, run, options.interactive(), List.of(ui.listener()), started,
+                    notComparable);
         }
     }
 
-    private RunResult trainAndFinish(ExperimentManifest manifest, TrainingConfig training, Inputs inputs,
-                                     ClassifierNetwork network, TrainingState state, RunDirectory run, EpochLog epochLog,
-                                     boolean interactive, List<TrainingListener> listeners, long started,
-                                     String startedAt, String notComparable) throws IOException {
+    private RunResult trainAndFinish(ExperimentManifest manifest, Inputs inputs, TrainingStart start, RunLayout run,
+                                     boolean interactive, List<TrainingListener> listeners, RunEnding.Started started,
+                                     String notComparable) throws IOException {
         PreparedData data = inputs.data();
+        TrainingConfig training = start.training();
         int batchSize = training.batchSize();
         int k = manifest.evaluation().topK();
         Validator validator = data.validation() == null ? null : net -> {
             SplitMetrics m = Evaluator.evaluate(net, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
             return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
         };
-        CheckpointStore checkpoints = new CheckpointStore(run.file(RunDirectory.CHECKPOINTS),
+        CheckpointStore checkpoints = new CheckpointStore(run.checkpoints(),
                 training.keepCheckpoints() == null ? 2 : training.keepCheckpoints());
         writePicture(run, ImageGrid.BATCH_PREVIEW_PNG,
                 file -> RunPictures.writeBatchPreview(data, training.seed(), file));
+        EpochLog epochLog = new EpochLog(run.epochs());
         Trainer trainer = new Trainer(training, checkpoints, epochLog, interactive, listeners)
                 .resumeCommand(resumeCommand(run.path()));
         if (distributed != null) {
@@ -373,23 +339,19 @@ public final class ExperimentRunner {
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
         TrainingOutcome outcome;
         try {
-            outcome = trainer.train(network, data.trainIterator(batchSize, training.seed()), validator, state);
+            outcome = trainer.train(start.network(), data.trainIterator(batchSize, training.seed()), validator,
+                    start.state());
         } catch (DivergenceException e) {
             LOG.error(e.getMessage());
-            RunResult failed = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(),
-                    epochLog.records().size(), null, null, manifest.documented(), null,
-                    Verdict.judge(manifest.documented(), null), "DIVERGED", e.getMessage(), seconds(started), startedAt,
-                    run.path().toString(), nullIfEmpty(Checks.measure(manifest.documented(), manifest.checks(), null, null)), null);
-            Json.writeFile(run.file(RunDirectory.RESULT), failed);
-            writeReport(run);
-            return failed;
+            return RunEnding.writeStopped(subject(manifest, inputs, epochLog.records().size(), null),
+                    RunStatus.DIVERGED, e.getMessage(), started, run);
         }
 
         // The trained model, then its metrics on test (and validation), then the human-facing files.
         ClassifierNetwork trained = outcome.network();
         // The fitted ND4J normalizer travels inside model.zip (ModelSerializer's normalizer entry): evaluate and plain
         // DL4J code restore it with ModelSerializer.restoreNormalizerFromFile.
-        AtomicFiles.write(run.file(RunDirectory.MODEL), tmp -> {
+        AtomicFiles.write(run.model(), tmp -> {
             trained.save(tmp.toFile(), false);
             if (data.normalizer() != null) {
                 ModelSerializer.addNormalizerToModel(tmp.toFile(), data.normalizer());
@@ -397,28 +359,13 @@ public final class ExperimentRunner {
         });
         writePicture(run, ImageGrid.CONV1_FILTERS_PNG, file -> RunPictures.writeConv1Filters(trained,
                 "First-layer filters of " + manifest.name() + " after " + outcome.epochsRun() + " epochs", file));
-        SplitMetrics test = Evaluator.evaluate(trained, data.evalIterator(data.test(), batchSize), data.classNames(), k);
-        SplitMetrics validation = data.validation() == null ? null
-                : Evaluator.evaluate(trained, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
-        Double measured = RunResult.measuredValue(manifest.documented(), test, validation);
-        // Every documented value, measured; the headline decides the verdict, another overall value can fail it.
-        // A shortened run is not judged at all: the documented values were measured with the full recipe.
-        List<Check> checks = Checks.measure(manifest.documented(), manifest.checks(), test, validation);
-        Verdict verdict = notComparable != null ? Verdict.NOT_COMPARABLE
-                : Checks.runVerdict(Verdict.judge(manifest.documented(), measured), checks);
-        if (notComparable != null) {
-            checks = Checks.notComparable(checks);
-        }
-        if (notComparable != null) {
-            LOG.info("verdict {}: {}", verdict, notComparable);
-        }
-        RunResult result = new RunResult(manifest.name(), inputs.model().id(), inputs.source().id(), outcome.epochsRun(),
-                test, validation, manifest.documented(), measured, verdict, "COMPLETED", null, seconds(started), startedAt,
-                run.path().toString(), nullIfEmpty(checks), notComparable);
-        Json.writeFile(run.file(RunDirectory.RESULT), result);
-        ConfusionMatrixCsv.writeAll(run.path(), result);
-        writeReport(run);
-        return result;
+        return RunEnding.evaluateAndWrite(trained, data, batchSize, k,
+                subject(manifest, inputs, outcome.epochsRun(), notComparable), RunStatus.COMPLETED, started, run);
+    }
+
+    private static RunEnding.Subject subject(ExperimentManifest manifest, Inputs inputs, int epochs, String notComparable) {
+        return new RunEnding.Subject(manifest.name(), inputs.model().id(), inputs.source().id(), epochs,
+                manifest.documented(), manifest.checks(), notComparable);
     }
 
     private interface Picture {
@@ -426,7 +373,7 @@ public final class ExperimentRunner {
     }
 
     /** A picture of the run folder; like the report, a failure to draw it must not lose the run. */
-    private static void writePicture(RunDirectory run, String name, Picture picture) {
+    private static void writePicture(RunLayout run, String name, Picture picture) {
         try {
             picture.draw(run.file(name));
         } catch (IOException | RuntimeException e) {
@@ -454,22 +401,5 @@ public final class ExperimentRunner {
 
     private static String quoted(String path) {
         return path.contains(" ") ? "'" + path + "'" : path;
-    }
-
-    /** Charts and report.html/report.md; a failure here must not lose the run's results. */
-    private static void writeReport(RunDirectory run) {
-        try {
-            RunReport.write(run.path());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not write the report of {}: {}", run.path(), e.getMessage());
-        }
-    }
-
-    private static List<Check> nullIfEmpty(List<Check> checks) {
-        return checks.isEmpty() ? null : checks;
-    }
-
-    private static double seconds(long startedNanos) {
-        return Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0;
     }
 }

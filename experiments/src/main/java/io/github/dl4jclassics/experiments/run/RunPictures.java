@@ -91,7 +91,7 @@ public final class RunPictures {
 
     /** The first layer's weights {@code [out, 3, kh, kw]} when it is a convolution over 3 input channels. */
     public static Optional<INDArray> conv1Weights(ClassifierNetwork network) {
-        Layer[] layers = network.isGraph() ? network.graph().getLayers() : network.multiLayer().getLayers();
+        Layer[] layers = network.layers();
         if (network.isGraph()) {
             // The graph's layers in topological order: the first is the one fed by the input.
             int[] order = network.graph().topologicalSortOrder();

@@ -1,11 +1,9 @@
 package io.github.dl4jclassics.zoo.layers;
 
 import io.github.dl4jclassics.common.FastPath;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
@@ -43,7 +41,7 @@ public final class NativeLayers {
      * The configuration to run on this backend: {@link #apply} (native layers) on the CPU, {@link #stock} (DL4J's
      * own layers, which use cuDNN) on any other backend.
      */
-    public static Object forBackend(Object configuration) {
+    public static NetworkConfiguration forBackend(NetworkConfiguration configuration) {
         return onThisBackend() ? apply(configuration) : stock(configuration);
     }
 
@@ -56,24 +54,12 @@ public final class NativeLayers {
      * {@code ComputationGraphConfiguration.fromJson} turns batch norm's {@code useLogStd=false} into true).
      * Parameters are unaffected (the layers have the same ones).
      */
-    public static Object stock(Object configuration) {
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            MultiLayerConfiguration copy = conf.clone();
-            for (NeuralNetConfiguration layer : copy.getConfs()) {
-                layer.setLayer(stockLayer(layer.getLayer()));
-            }
-            return copy;
+    public static NetworkConfiguration stock(NetworkConfiguration configuration) {
+        NetworkConfiguration copy = configuration.copy();
+        for (NeuralNetConfiguration layer : copy.layerConfigurations().values()) {
+            layer.setLayer(stockLayer(layer.getLayer()));
         }
-        if (configuration instanceof ComputationGraphConfiguration conf) {
-            ComputationGraphConfiguration copy = cloneWithCounts(conf);
-            for (GraphVertex vertex : copy.getVertices().values()) {
-                if (vertex instanceof LayerVertex layerVertex) {
-                    layerVertex.getLayerConf().setLayer(stockLayer(layerVertex.getLayerConf().getLayer()));
-                }
-            }
-            return copy;
-        }
-        throw new IllegalArgumentException("not a network configuration: " + configuration);
+        return copy;
     }
 
     /**
@@ -125,29 +111,18 @@ public final class NativeLayers {
     }
 
     /** A copy of {@code configuration} (a MultiLayer- or ComputationGraphConfiguration) with native layers. */
-    public static Object apply(Object configuration) {
-        if (configuration instanceof MultiLayerConfiguration conf) {
-            MultiLayerConfiguration copy = conf.clone();
-            for (NeuralNetConfiguration layer : copy.getConfs()) {
-                replace(layer);
-            }
-            // The first layer's input is the images: training never needs its gradient.
-            if (!copy.getConfs().isEmpty() && copy.getInputPreProcess(0) == null
-                    && copy.getConf(0).getLayer() instanceof FastConvolution first) {
-                first.setInputGradient(false);
-            }
-            return copy;
+    public static NetworkConfiguration apply(NetworkConfiguration configuration) {
+        NetworkConfiguration copy = configuration.copy();
+        for (NeuralNetConfiguration layer : copy.layerConfigurations().values()) {
+            replace(layer);
         }
-        if (configuration instanceof ComputationGraphConfiguration conf) {
-            ComputationGraphConfiguration copy = cloneWithCounts(conf);
-            for (GraphVertex vertex : copy.getVertices().values()) {
-                if (vertex instanceof LayerVertex layerVertex) {
-                    replace(layerVertex.getLayerConf());
-                }
-            }
-            return copy;
+        // The first layer's input is the images: training never needs its gradient.
+        if (copy instanceof NetworkConfiguration.Sequential chain && !chain.dl4j().getConfs().isEmpty()
+                && chain.dl4j().getInputPreProcess(0) == null
+                && chain.dl4j().getConf(0).getLayer() instanceof FastConvolution first) {
+            first.setInputGradient(false);
         }
-        throw new IllegalArgumentException("not a network configuration: " + configuration);
+        return copy;
     }
 
     /** The native equivalent of DL4J's LRN layer: same parameters, same meaning of alpha. */

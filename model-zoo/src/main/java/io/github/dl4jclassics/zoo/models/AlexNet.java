@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static io.github.dl4jclassics.zoo.models.Layers.conv;
 import static io.github.dl4jclassics.zoo.models.Layers.convBuilder;
 import static io.github.dl4jclassics.zoo.models.Layers.dense;
@@ -7,7 +8,7 @@ import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 import static io.github.dl4jclassics.zoo.models.Layers.torchLrn;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import io.github.dl4jclassics.zoo.WeightInitChoice;
@@ -134,7 +135,7 @@ public final class AlexNet extends BaseClassicModel {
     }
 
     @Override
-    protected MultiLayerConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         NeuralNetConfiguration.Builder base = NetworkDefaults.builder(spec);
         boolean krizhevsky = variant == Variant.IMAGENET && id().equals("alexnet") && spec.init() == WeightInitChoice.PAPER;
         if (krizhevsky) {
@@ -222,6 +223,6 @@ public final class AlexNet extends BaseClassicModel {
             default -> throw new IllegalStateException(variant.name());
         }
         InputShape in = spec.input();
-        return list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build();
+        return NetworkConfiguration.of(list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build());
     }
 }

@@ -1,7 +1,8 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.zoo.ClassicModel;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.LayerShapes;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.util.function.IntPredicate;
@@ -35,11 +36,11 @@ public abstract class BaseClassicModel implements ClassicModel {
     }
 
     /** Builds the configuration; may throw DL4J's exceptions for an input that is too small. */
-    protected abstract Object build(ModelSpec spec);
+    protected abstract NetworkConfiguration build(ModelSpec spec);
 
     @Override
-    public final Object configuration(ModelSpec spec) {
-        Object conf;
+    public final NetworkConfiguration configuration(ModelSpec spec) {
+        NetworkConfiguration conf;
         try {
             conf = build(spec);
         } catch (RuntimeException e) {

@@ -1,11 +1,12 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static io.github.dl4jclassics.zoo.models.Layers.conv;
 import static io.github.dl4jclassics.zoo.models.Layers.dense;
 import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -25,9 +26,9 @@ public final class CustomLeNet extends BaseClassicModel {
     }
 
     @Override
-    protected MultiLayerConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         InputShape in = spec.input();
-        return NetworkDefaults.builder(spec)
+        return NetworkConfiguration.of(NetworkDefaults.builder(spec)
                 .list()
                 .layer(conv("conv1", 128, 8, 1, 0, Activation.IDENTITY))
                 .layer(maxPool("pool1", 2, 2))
@@ -38,6 +39,6 @@ public final class CustomLeNet extends BaseClassicModel {
                 .layer(dense("fc1", 4096, Activation.RELU, 1).build())
                 .layer(output("fc2", spec.numClasses(), 1).build())
                 .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
-                .build();
+                .build());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.dl4jclassics.zoo.models;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -40,9 +41,9 @@ public final class LeNet5 extends BaseClassicModel {
     }
 
     @Override
-    protected MultiLayerConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         InputShape in = spec.input();
-        return NetworkDefaults.builder(spec)
+        return NetworkConfiguration.of(NetworkDefaults.builder(spec)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(6).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).name("pool1")
@@ -55,6 +56,6 @@ public final class LeNet5 extends BaseClassicModel {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc3")
                         .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
-                .build();
+                .build());
     }
 }

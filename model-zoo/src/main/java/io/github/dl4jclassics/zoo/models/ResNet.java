@@ -1,11 +1,12 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static io.github.dl4jclassics.zoo.models.Layers.batchNorm;
 import static io.github.dl4jclassics.zoo.models.Layers.convBuilder;
 import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.KaimingNormalFanOut;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
@@ -92,7 +93,7 @@ public final class ResNet extends BaseClassicModel {
     }
 
     @Override
-    protected ComputationGraphConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         boolean paper = spec.init() == WeightInitChoice.PAPER;
         ComputationGraphConfiguration.GraphBuilder g = NetworkDefaults.builder(spec).graphBuilder().addInputs(INPUT);
         g.addLayer("conv1", conv(paper, 64, 7, 2, 3), INPUT);
@@ -115,9 +116,9 @@ public final class ResNet extends BaseClassicModel {
         g.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).name("avgpool").build(), previous);
         g.addLayer("fc", output("fc", spec.numClasses(), 1).build(), "avgpool");
         InputShape in = spec.input();
-        return g.setOutputs("fc")
+        return NetworkConfiguration.of(g.setOutputs("fc")
                 .setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()))
-                .build();
+                .build());
     }
 
     private String basicBlock(ComputationGraphConfiguration.GraphBuilder g, String p, String in, int inChannels,

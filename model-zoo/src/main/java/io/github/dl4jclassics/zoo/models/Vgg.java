@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.models;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static io.github.dl4jclassics.zoo.models.Layers.batchNorm;
 import static io.github.dl4jclassics.zoo.models.Layers.conv;
 import static io.github.dl4jclassics.zoo.models.Layers.dense;
@@ -7,7 +8,7 @@ import static io.github.dl4jclassics.zoo.models.Layers.maxPool;
 import static io.github.dl4jclassics.zoo.models.Layers.output;
 import static io.github.dl4jclassics.zoo.models.Layers.paperLrn;
 
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.NetworkDefaults;
 import io.github.dl4jclassics.zoo.WeightInitChoice;
@@ -107,7 +108,7 @@ public final class Vgg extends BaseClassicModel {
     }
 
     @Override
-    protected MultiLayerConfiguration build(ModelSpec spec) {
+    protected NetworkConfiguration build(ModelSpec spec) {
         boolean paper = config != Config.NOTE_CIFAR10;
         NeuralNetConfiguration.Builder base = NetworkDefaults.builder(spec);
         if (paper && spec.init() == WeightInitChoice.PAPER) {
@@ -159,7 +160,7 @@ public final class Vgg extends BaseClassicModel {
                     .layer(output("fc8", classes, 1).build());
         }
         InputShape in = spec.input();
-        return list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build();
+        return NetworkConfiguration.of(list.setInputType(InputType.convolutional(in.height(), in.width(), in.channels())).build());
     }
 
     /** Every VGG id: the paper's configurations, their batch-norm variants, and the note's CIFAR-10 network. */

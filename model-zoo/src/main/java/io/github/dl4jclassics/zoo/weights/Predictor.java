@@ -1,8 +1,9 @@
 package io.github.dl4jclassics.zoo.weights;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.IOException;
@@ -10,9 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -48,23 +46,9 @@ public final class Predictor {
     }
 
     /** A copy of the configuration whose output layer has identity activation. */
-    public static Object logitsConfiguration(Object configuration) {
-        Layer last;
-        Object copy;
-        if (configuration instanceof MultiLayerConfiguration mlc) {
-            MultiLayerConfiguration c = mlc.clone();
-            last = c.getConf(c.getConfs().size() - 1).getLayer();
-            copy = c;
-        } else if (configuration instanceof ComputationGraphConfiguration cgc) {
-            ComputationGraphConfiguration c = cgc.clone();
-            if (c.getNetworkOutputs().size() != 1 || !(c.getVertices().get(c.getNetworkOutputs().get(0)) instanceof LayerVertex)) {
-                throw new IllegalArgumentException("logits need a graph with one output layer, got outputs " + c.getNetworkOutputs());
-            }
-            last = ((LayerVertex) c.getVertices().get(c.getNetworkOutputs().get(0))).getLayerConf().getLayer();
-            copy = c;
-        } else {
-            throw new IllegalArgumentException("not a network configuration: " + configuration);
-        }
+    public static NetworkConfiguration logitsConfiguration(NetworkConfiguration configuration) {
+        NetworkConfiguration copy = configuration.copy();
+        Layer last = copy.outputLayer();
         if (!(last instanceof BaseLayer base)) {
             throw new IllegalArgumentException("output layer " + last.getLayerName() + " has no activation to remove");
         }

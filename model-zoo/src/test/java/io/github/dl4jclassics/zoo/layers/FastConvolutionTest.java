@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -62,7 +63,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
         fast.init(reference.params().dup(), true);
         assertThat(fast.getLayer(0)).isInstanceOf(FastConvolutionLayer.class);
         assertThat(fast.getLayer(2)).isInstanceOf(FastConvolutionLayer.class);
@@ -92,7 +93,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = deeperConfiguration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
         fast.init(reference.params().dup(), true);
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 9);
@@ -124,7 +125,7 @@ class FastConvolutionTest {
 
     @Test
     void eachLayerMeasuresBothBackwardPathsThenKeepsOne() {
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(deeperConfiguration()));
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(deeperConfiguration())).dl4j());
         fast.init();
         DataSet batch = batch();
         FastConvolutionLayer second = (FastConvolutionLayer) fast.getLayer(1);
@@ -168,7 +169,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(conf));
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
         fast.init();
         DataSet batch = batch();
         reference.fit(batch);
@@ -183,7 +184,7 @@ class FastConvolutionTest {
 
     @Test
     void firstLayerSkipsOnlyTheInputGradient() {
-        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NativeLayers.apply(configuration());
+        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
         assertThat(((FastConvolution) fastConf.getConf(0).getLayer()).isInputGradient()).isFalse();
         assertThat(((FastConvolution) fastConf.getConf(2).getLayer()).isInputGradient()).isTrue();
 
@@ -201,7 +202,7 @@ class FastConvolutionTest {
 
     @Test
     void survivesJsonRoundTrip() {
-        MultiLayerConfiguration fast = (MultiLayerConfiguration) NativeLayers.apply(configuration());
+        MultiLayerConfiguration fast = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
         String json = fast.toJson();
         assertThat(json).contains(FastConvolution.class.getName()).contains("\"inputGradient\" : false");
         assertThat(MultiLayerConfiguration.fromJson(json)).isEqualTo(fast);

@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,7 +59,7 @@ class FastPathTest {
     @Test
     void batchNormUsesOneDnnHelper() {
         var model = ModelRegistry.standard().get("resnet18");
-        ModelSpec spec = new ModelSpec(6, io.github.dl4jclassics.zoo.InputShape.parse("3x64x64"), 1);
+        ModelSpec spec = new ModelSpec(6, InputShape.parse("3x64x64"), 1);
         ClassifierNetwork net = model.create(spec);
         Layer[] layers = net.isGraph() ? net.graph().getLayers() : net.multiLayer().getLayers();
         long batchNorms = 0;

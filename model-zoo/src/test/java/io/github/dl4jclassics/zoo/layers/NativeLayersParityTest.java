@@ -1,11 +1,12 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.weights.NpyArrays;
@@ -65,7 +66,7 @@ class NativeLayersParityTest {
 
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 0);
-        Object configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
+        NetworkConfiguration configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
         ClassifierNetwork net = ClassifierNetwork.fromConfiguration(configuration);
         NpzWeights.read(dir.resolve("weights.npz")).loadInto(model, net);
 

@@ -1,5 +1,7 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
+import io.github.dl4jclassics.common.InputShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jclassics.common.FastPath;
@@ -28,8 +30,8 @@ class NativeLayersTest {
     void replacesEveryLrnOfAlexNetSceneKeepingParametersAndOutputs() {
         ClassicModel model = ModelRegistry.standard().get("alexnet-scene");
         ModelSpec spec = model.defaultSpec(3);
-        MultiLayerConfiguration original = (MultiLayerConfiguration) model.configuration(spec);
-        MultiLayerConfiguration swapped = (MultiLayerConfiguration) NativeLayers.apply(original);
+        MultiLayerConfiguration original = (MultiLayerConfiguration) model.configuration(spec).dl4j();
+        MultiLayerConfiguration swapped = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(original)).dl4j();
 
         int replaced = 0;
         for (int i = 0; i < original.getConfs().size(); i++) {
@@ -53,8 +55,8 @@ class NativeLayersTest {
         assertThat(replaced).isEqualTo(2);
         assertThat(original.getConf(1).getLayer()).as("original untouched").isInstanceOf(LocalResponseNormalization.class);
 
-        ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(original);
-        ClassifierNetwork fast = ClassifierNetwork.fromConfiguration(swapped);
+        ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(original));
+        ClassifierNetwork fast = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(swapped));
         assertThat(fast.numParams()).isEqualTo(reference.numParams());
         fast.multiLayer().setParams(reference.params());
         Nd4j.getRandom().setSeed(5);
@@ -67,16 +69,16 @@ class NativeLayersTest {
     @Test
     void resNetGraphGetsFastConvolutionsAndKeepsItsOutputs() {
         ClassicModel model = ModelRegistry.standard().get("resnet18");
-        ModelSpec spec = new ModelSpec(6, io.github.dl4jclassics.zoo.InputShape.parse("3x64x64"), 3);
-        ComputationGraphConfiguration original = (ComputationGraphConfiguration) model.configuration(spec);
-        ComputationGraphConfiguration swapped = (ComputationGraphConfiguration) NativeLayers.apply(original);
+        ModelSpec spec = new ModelSpec(6, InputShape.parse("3x64x64"), 3);
+        ComputationGraphConfiguration original = (ComputationGraphConfiguration) model.configuration(spec).dl4j();
+        ComputationGraphConfiguration swapped = (ComputationGraphConfiguration) NativeLayers.apply(NetworkConfiguration.of(original)).dl4j();
         long convolutions = swapped.getVertices().values().stream()
                 .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastConvolution)
                 .count();
         assertThat(convolutions).isEqualTo(20);
 
-        ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(original);
-        ClassifierNetwork fast = ClassifierNetwork.fromConfiguration(swapped);
+        ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(original));
+        ClassifierNetwork fast = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(swapped));
         assertThat(fast.numParams()).isEqualTo(reference.numParams());
         fast.graph().setParams(reference.params());
         Nd4j.getRandom().setSeed(5);

@@ -3,7 +3,7 @@ package io.github.dl4jclassics.training.bench;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.dl4jclassics.common.Json;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import java.util.Locale;
 
 /**

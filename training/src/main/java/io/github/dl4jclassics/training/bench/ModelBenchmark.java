@@ -3,10 +3,11 @@ package io.github.dl4jclassics.training.bench;
 import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.ModelSummary;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -77,9 +78,9 @@ public final class ModelBenchmark {
             throw new IllegalArgumentException("need batch >= 1; got " + batch);
         }
         FastPath.enable();
-        Object configuration = model.configuration(spec);
+        NetworkConfiguration configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
-                settings.nativeLayers() ? NativeLayers.forBackend(configuration) : configuration);
+                settings.nativeLayers() ? configuration.forBackend() : configuration);
         int used = settings.threads() > 0 ? FastPath.setThreads(settings.threads())
                 : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
         DataSet data = syntheticBatch(spec, batch);

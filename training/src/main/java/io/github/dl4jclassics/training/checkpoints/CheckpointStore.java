@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training.checkpoints;
 
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
@@ -30,7 +31,6 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
-    public static final String MODEL_FILE = "model.zip";
     public static final String STATE_FILE = "state.json";
     private static final String LAST_POINTER = "last.json";
     private static final String BEST = "best";
@@ -80,7 +80,7 @@ public final class CheckpointStore {
             return;
         }
         // Saved again rather than copied: best/ holds the deliverable form of the model, without the updater.
-        writeFolder(directory.resolve(BEST), ClassifierNetwork.restore(last.get().resolve(MODEL_FILE).toFile(), false),
+        writeFolder(directory.resolve(BEST), ClassifierNetwork.restore(last.get().resolve(RunLayout.MODEL).toFile(), false),
                 state, false);
     }
 
@@ -101,7 +101,7 @@ public final class CheckpointStore {
         }
         // Killed between moving the old best aside and moving the new one in: take the old one back.
         Path oldBest = directory.resolve("." + BEST + "-old");
-        if (!Files.exists(directory.resolve(BEST)) && Files.isRegularFile(oldBest.resolve(MODEL_FILE))) {
+        if (!Files.exists(directory.resolve(BEST)) && Files.isRegularFile(oldBest.resolve(RunLayout.MODEL))) {
             Files.move(oldBest, directory.resolve(BEST), StandardCopyOption.ATOMIC_MOVE);
         }
         try (Stream<Path> children = Files.list(directory)) {
@@ -112,7 +112,7 @@ public final class CheckpointStore {
     }
 
     /** Epoch checkpoint folders present, oldest first. */
-    public List<Path> epochCheckpoints() throws IOException {
+    private List<Path> epochCheckpoints() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
@@ -128,12 +128,12 @@ public final class CheckpointStore {
             return Optional.empty();
         }
         Path folder = directory.resolve(Json.readFile(pointer, LastPointer.class).folder());
-        return Files.isRegularFile(folder.resolve(MODEL_FILE)) ? Optional.of(folder) : Optional.empty();
+        return Files.isRegularFile(folder.resolve(RunLayout.MODEL)) ? Optional.of(folder) : Optional.empty();
     }
 
     public Optional<Path> best() {
         Path folder = directory.resolve(BEST);
-        return Files.isRegularFile(folder.resolve(MODEL_FILE)) ? Optional.of(folder) : Optional.empty();
+        return Files.isRegularFile(folder.resolve(RunLayout.MODEL)) ? Optional.of(folder) : Optional.empty();
     }
 
     /** The state of a checkpoint; a missing or unreadable {@code state.json} fails naming the file. */
@@ -209,7 +209,7 @@ public final class CheckpointStore {
     }
 
     public static ClassifierNetwork readModel(Path checkpoint, boolean withUpdater) throws IOException {
-        return ClassifierNetwork.load(checkpoint.resolve(MODEL_FILE).toFile(), withUpdater);
+        return ClassifierNetwork.load(checkpoint.resolve(RunLayout.MODEL).toFile(), withUpdater);
     }
 
     private void writeFolder(Path target, ClassifierNetwork network, TrainingState state, boolean withUpdater)
@@ -217,7 +217,7 @@ public final class CheckpointStore {
         Files.createDirectories(directory);
         Path temporary = Files.createTempDirectory(directory, "." + target.getFileName() + "-");
         try {
-            network.save(temporary.resolve(MODEL_FILE).toFile(), withUpdater);
+            network.save(temporary.resolve(RunLayout.MODEL).toFile(), withUpdater);
             Files.writeString(temporary.resolve(STATE_FILE), Json.write(state));
             replaceFolder(temporary, target);
         } catch (IOException e) {

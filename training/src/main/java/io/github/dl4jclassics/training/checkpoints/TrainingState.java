@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.training.checkpoints;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dl4jclassics.common.EpochRecord;
 import java.util.List;
@@ -21,9 +22,9 @@ import java.util.List;
  * @param seed                     the run's seed
  * @param history                  the rows of {@code epochs.csv} so far, so a resumed run rewrites it exactly
  * @param stoppedEarly             early stopping ended the run: resuming it trains nothing more
- * @param dataEpoch                data-pipeline position: the epoch the next batch belongs to (0-based)
- * @param dataBatch                data-pipeline position: the batch within {@code dataEpoch} (0 at epoch ends)
  */
+// dataEpoch and dataBatch were written by earlier versions (never read): their state.json files still resume.
+@JsonIgnoreProperties({"dataEpoch", "dataBatch"})
 public record TrainingState(
         int epochsCompleted,
         List<Double> learningRates,
@@ -33,9 +34,7 @@ public record TrainingState(
         JsonNode scheduleState,
         long seed,
         List<EpochRecord> history,
-        boolean stoppedEarly,
-        int dataEpoch,
-        int dataBatch) {
+        boolean stoppedEarly) {
 
     public TrainingState {
         learningRates = learningRates == null ? List.of() : List.copyOf(learningRates);
@@ -48,6 +47,6 @@ public record TrainingState(
      */
     public TrainingState continued() {
         return new TrainingState(epochsCompleted, learningRates, bestEpoch, bestValue, 0, scheduleState, seed, history,
-                false, dataEpoch, dataBatch);
+                false);
     }
 }

@@ -5,19 +5,14 @@ import io.github.dl4jclassics.training.TrainingConfig;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.zoo.ModelSpec;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import io.github.dl4jclassics.zoo.weights.NpzWeights;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
 
@@ -62,77 +57,60 @@ public final class TransferLearner {
 
     /**
      * The network to train: {@code pretrained} with its head giving {@code numClasses} outputs, frozen up to
-     * {@code config.freezeUpTo()}, and the optimiser of {@code trainingConfig(training, config)}.
+     * {@code config.freezeUpTo()}, and the optimiser of {@code trainingConfig(training, config)}. Layers are named as
+     * in the network: a chain's by their names, a graph's by its vertices.
      */
     public static ClassifierNetwork prepare(ClassifierNetwork pretrained, TransferConfig config, int numClasses,
                                             TrainingConfig training) {
         TrainingConfig fineTuning = trainingConfig(training, config);
-        return pretrained.isGraph()
-                ? prepareGraph(pretrained.graph(), config, numClasses, fineTuning)
-                : prepareMultiLayer(pretrained.multiLayer(), config, numClasses, fineTuning);
-    }
-
-    private static ClassifierNetwork prepareMultiLayer(MultiLayerNetwork original, TransferConfig config, int numClasses,
-                                                       TrainingConfig training) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < original.getnLayers(); i++) {
-            names.add(original.getLayerWiseConfigurations().getConf(i).getLayer().getLayerName());
-        }
-        int head = config.headLayer() == null ? names.size() - 1 : indexOf(names, config.headLayer(), "transfer.headLayer");
-        Layer headConf = original.getLayerWiseConfigurations().getConf(head).getLayer();
-        requireFeedForward(headConf, names.get(head));
-        TransferLearning.Builder builder = new TransferLearning.Builder(original);
-        if (headConf instanceof FeedForwardLayer ff && ff.getNOut() != numClasses) {
-            builder.nOutReplace(head, numClasses, WeightInit.UNIFORM);
-        }
+        NetworkConfiguration original = pretrained.configuration();
+        List<String> names = original.layerNames();
+        String head = config.headLayer() != null ? config.headLayer() : original.outputLayerName();
+        int headIndex = indexOf(names, head, "transfer.headLayer");
+        Layer headConf = original.layer(head);
+        requireFeedForward(headConf, head);
         if (config.freezeUpTo() != null) {
             int frozen = indexOf(names, config.freezeUpTo(), "transfer.freezeUpTo");
-            if (frozen >= head) {
+            if (frozen >= headIndex) {
                 throw new IllegalArgumentException("transfer.freezeUpTo '" + config.freezeUpTo()
-                        + "' is not before the head layer '" + names.get(head) + "': nothing would be trained");
+                        + "' is not before the head layer '" + head + "': nothing would be trained");
             }
-            builder.setFeatureExtractor(frozen);
         }
-        MultiLayerNetwork transferred = builder.build();
-        MultiLayerConfiguration conf = transferred.getLayerWiseConfigurations().clone();
-        keepDropout(headConf, conf.getConf(head).getLayer());
-        Optimizers.apply(conf, training.optimizer(), training.gradientClipping());
-        MultiLayerNetwork rebuilt = new MultiLayerNetwork(conf);
-        rebuilt.init(transferred.params().dup(), false);
-        return ClassifierNetwork.of(rebuilt);
+        Integer newOutputs = headConf instanceof FeedForwardLayer ff && ff.getNOut() != numClasses ? numClasses : null;
+        ClassifierNetwork transferred = transferLearning(pretrained, names, head, newOutputs, config.freezeUpTo());
+        NetworkConfiguration conf = transferred.configuration().copy();
+        keepDropout(headConf, conf.layer(head));
+        Optimizers.apply(conf, fineTuning.optimizer(), fineTuning.gradientClipping());
+        // Rebuilt from the final configuration, so that its updater is made for the fine-tuning's optimiser.
+        return conf.initialise(transferred.params().dup());
     }
 
-    private static ClassifierNetwork prepareGraph(ComputationGraph original, TransferConfig config, int numClasses,
-                                                  TrainingConfig training) {
-        ComputationGraphConfiguration originalConf = original.getConfiguration();
-        String head = config.headLayer() != null ? config.headLayer() : originalConf.getNetworkOutputs().get(0);
-        if (!(originalConf.getVertices().get(head) instanceof LayerVertex headVertex)) {
-            throw new IllegalArgumentException("transfer.headLayer '" + head + "' is not a layer of the network; layers: "
-                    + originalConf.getVertices().keySet());
-        }
-        Layer headConf = headVertex.getLayerConf().getLayer();
-        requireFeedForward(headConf, head);
-        TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(original);
-        if (headConf instanceof FeedForwardLayer ff && ff.getNOut() != numClasses) {
-            builder.nOutReplace(head, numClasses, WeightInit.UNIFORM);
-        }
-        if (config.freezeUpTo() != null) {
-            if (!(originalConf.getVertices().get(config.freezeUpTo()) instanceof LayerVertex)) {
-                throw new IllegalArgumentException("transfer.freezeUpTo '" + config.freezeUpTo()
-                        + "' is not a layer of the network; layers: " + originalConf.getVertices().keySet());
+    /**
+     * DL4J's {@link TransferLearning}: {@code nOutReplace} on the head (new weights U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
+     * biases 0, as PyTorch's {@code nn.Linear}) when {@code newOutputs} is not null, {@code setFeatureExtractor} up to
+     * {@code frozen} when it is not null. DL4J has one builder per network kind, addressing layers by index in a
+     * chain and by vertex name in a graph.
+     */
+    private static ClassifierNetwork transferLearning(ClassifierNetwork pretrained, List<String> names, String head,
+                                                      Integer newOutputs, String frozen) {
+        if (pretrained.isGraph()) {
+            TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(pretrained.graph());
+            if (newOutputs != null) {
+                builder.nOutReplace(head, newOutputs, WeightInit.UNIFORM);
             }
-            if (config.freezeUpTo().equals(head)) {
-                throw new IllegalArgumentException("transfer.freezeUpTo is the head layer '" + head + "': nothing would be trained");
+            if (frozen != null) {
+                builder.setFeatureExtractor(frozen);
             }
-            builder.setFeatureExtractor(config.freezeUpTo());
+            return ClassifierNetwork.of(builder.build());
         }
-        ComputationGraph transferred = builder.build();
-        ComputationGraphConfiguration conf = transferred.getConfiguration().clone();
-        keepDropout(headConf, ((LayerVertex) conf.getVertices().get(head)).getLayerConf().getLayer());
-        Optimizers.apply(conf, training.optimizer(), training.gradientClipping());
-        ComputationGraph rebuilt = new ComputationGraph(conf);
-        rebuilt.init(transferred.params().dup(), false);
-        return ClassifierNetwork.of(rebuilt);
+        TransferLearning.Builder builder = new TransferLearning.Builder(pretrained.multiLayer());
+        if (newOutputs != null) {
+            builder.nOutReplace(names.indexOf(head), newOutputs, WeightInit.UNIFORM);
+        }
+        if (frozen != null) {
+            builder.setFeatureExtractor(names.indexOf(frozen));
+        }
+        return ClassifierNetwork.of(builder.build());
     }
 
     /** nOutReplace resets the head's dropout; the recipe's dropout stays. */

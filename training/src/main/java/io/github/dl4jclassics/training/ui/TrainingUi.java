@@ -62,6 +62,14 @@ public final class TrainingUi implements AutoCloseable {
         this.frequency = frequency;
     }
 
+    /** {@code port} when it is one the UI can listen on (0: any free port); otherwise an error naming {@code --ui-port}. */
+    public static int checkedPort(int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("--ui-port must be between 0 (any free port) and 65535, got " + port);
+        }
+        return port;
+    }
+
     /** Starts the UI on 127.0.0.1:{@code port} (0: any free port) with statistics every {@value #DEFAULT_FREQUENCY} iterations. */
     public static TrainingUi start(int port) {
         return start(port, DEFAULT_FREQUENCY);
@@ -73,9 +81,7 @@ public final class TrainingUi implements AutoCloseable {
      * @throws IllegalStateException when it cannot start, or cannot be sure it is reachable from this machine only
      */
     public static synchronized TrainingUi start(int port, int frequency) {
-        if (port < 0 || port > 0xFFFF) {
-            throw new IllegalArgumentException("--ui-port must be between 0 and 65535, got " + port);
-        }
+        checkedPort(port);
         if (frequency < 1) {
             throw new IllegalArgumentException("the statistics frequency must be at least 1, got " + frequency);
         }

@@ -14,7 +14,17 @@ import io.github.dl4jclassics.training.checkpoints.CheckpointStore;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import java.nio.file.Path;
 import java.util.List;
+import io.github.dl4jclassics.zoo.NetworkConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -28,7 +38,7 @@ class TransferLearnerTest {
         // 1. A "pretrained" 4-class model, saved as a DL4J zip.
         TrainingConfig pretraining = new TrainingConfig(OptimizerConfig.adam(0.01), 32, 2, 3, null, null, null, 0);
         ClassifierNetwork source = SyntheticFixtures.network(4, 3, pretraining.optimizer());
-        new Trainer(pretraining, new CheckpointStore(dir.resolve("pre/checkpoints"), 0), new EpochLog(dir.resolve("pre.csv")), false)
+        new Trainer(pretraining, new CheckpointStore(dir.resolve("pre/checkpoints"), 0), new EpochLog(dir.resolve("pre.csv")), false, List.of())
                 .train(source, SyntheticFixtures.iterator(SyntheticFixtures.images(256, 4, 1), 32, 3), null, null);
         Path weights = dir.resolve("pretrained.zip");
         source.save(weights.toFile(), false);
@@ -51,7 +61,7 @@ class TransferLearnerTest {
         // 3. Fine-tune on 3-class data.
         ImageSet threeClasses = SyntheticFixtures.images(256, 3, 9);
         TrainingConfig fineTuning = TransferLearner.trainingConfig(training, config);
-        new Trainer(fineTuning, new CheckpointStore(dir.resolve("ft/checkpoints"), 0), new EpochLog(dir.resolve("ft.csv")), false)
+        new Trainer(fineTuning, new CheckpointStore(dir.resolve("ft/checkpoints"), 0), new EpochLog(dir.resolve("ft.csv")), false, List.of())
                 .train(network, SyntheticFixtures.iterator(threeClasses, 32, 7), null, null);
 
         assertThat(mln.getLayer(0).params()).as("frozen conv1").isEqualTo(conv1Before);
@@ -76,5 +86,32 @@ class TransferLearnerTest {
                 .hasMessageContaining("not before the head layer");
         assertThatThrownBy(() -> new TransferConfig("weights.h5", null, null, null, null, null))
                 .hasMessageContaining("transfer.format");
+    }
+
+    @Test
+    void reHeadsAndFreezesAGraphByItsVertexNames() {
+        ComputationGraphConfiguration graph = new NeuralNetConfiguration.Builder().seed(5).weightInit(WeightInit.XAVIER)
+                .graphBuilder().addInputs("in")
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c1")
+                .addLayer("fc", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("fc").setInputTypes(InputType.convolutional(8, 8, 1)).build();
+        ClassifierNetwork pretrained = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(graph));
+        TrainingConfig training = new TrainingConfig(OptimizerConfig.adam(0.001), 8, 1, 1, null, null, null, 0);
+
+        ClassifierNetwork network = TransferLearner.prepare(pretrained,
+                new TransferConfig("w.zip", null, null, "c1", 0.03, null), 3, training);
+        assertThat(network.graph().getLayer("c1")).isInstanceOf(FrozenLayer.class);
+        assertThat(network.graph().getLayer("c1").params()).isEqualTo(pretrained.graph().getLayer("c1").params());
+        assertThat(((OutputLayer) network.graph().getLayer("fc").conf().getLayer()).getNOut()).isEqualTo(3);
+        assertThat(network.graph().getLayer("fc").conf().getLayer().getUpdaterByParam("W").getLearningRate(0, 0))
+                .as("the fine-tuning rate").isEqualTo(0.03);
+        assertThat(network.output(org.nd4j.linalg.factory.Nd4j.rand(2, 1, 8, 8), false).shape()).containsExactly(2, 3);
+
+        assertThatThrownBy(() -> TransferLearner.prepare(pretrained, new TransferConfig("w.zip", null, null, "fc", null, null),
+                3, training)).hasMessageContaining("'fc' is not before the head layer 'fc'");
+        assertThatThrownBy(() -> TransferLearner.prepare(pretrained, new TransferConfig("w.zip", null, "head", null, null, null),
+                3, training)).hasMessageContaining("'head' is not a layer").hasMessageContaining("[c1, pool, fc]");
     }
 }

@@ -1,4 +1,4 @@
-package io.github.dl4jclassics.zoo;
+package io.github.dl4jclassics.common;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

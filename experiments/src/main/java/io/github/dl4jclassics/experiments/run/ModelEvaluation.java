@@ -1,11 +1,9 @@
-package io.github.dl4jclassics.evaluation;
+package io.github.dl4jclassics.experiments.run;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.EpochRecord;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.common.RunLayout;
 import io.github.dl4jclassics.data.DataConfig;
 import io.github.dl4jclassics.data.DataFiles;
 import io.github.dl4jclassics.data.DataLocator;
@@ -15,14 +13,16 @@ import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.DataStatistics;
-import io.github.dl4jclassics.evaluation.report.RunReport;
+import io.github.dl4jclassics.evaluation.RunEnding;
+import io.github.dl4jclassics.evaluation.RunResult;
+import io.github.dl4jclassics.evaluation.RunStatus;
+import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
+import io.github.dl4jclassics.experiments.manifest.ManifestLoader;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -42,14 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelEvaluation {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelEvaluation.class);
-    public static final String MODEL = "model.zip";
-    public static final String MANIFEST = "manifest.json";
-    public static final String NORMALIZATION = "normalization.json";
-    public static final String EPOCHS = "epochs.csv";
-    public static final String STATUS = "EVALUATED";
-
-    private static final ObjectMapper LENIENT = Json.mapper().copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ModelEvaluation() {
     }
@@ -76,7 +68,7 @@ public final class ModelEvaluation {
      * @param runDirOrModel a run folder holding model.zip, or a model.zip with manifest.json beside it
      */
     public static RunResult evaluate(Path runDirOrModel, Path outDir, Options options) throws IOException {
-        Path model = Files.isDirectory(runDirOrModel) ? runDirOrModel.resolve(MODEL) : runDirOrModel;
+        Path model = Files.isDirectory(runDirOrModel) ? runDirOrModel.resolve(RunLayout.MODEL) : runDirOrModel;
         if (!Files.isRegularFile(model)) {
             throw new IOException("cannot evaluate " + runDirOrModel + ": no model file "
                     + (Files.isDirectory(runDirOrModel) ? model.getFileName() + " in it" : "there"));
@@ -86,47 +78,19 @@ public final class ModelEvaluation {
             throw new IllegalArgumentException("evaluate would overwrite the run's own result.json in " + folder
                     + "; choose another output folder");
         }
-        Path manifestFile = folder.resolve(MANIFEST);
+        Path manifestFile = folder.resolve(RunLayout.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
-            throw new IOException("cannot evaluate " + model + ": no " + MANIFEST + " beside it (the data recipe "
+            throw new IOException("cannot evaluate " + model + ": no " + RunLayout.MANIFEST + " beside it (the data recipe "
                     + "and model.input come from the run's manifest)");
         }
-        JsonNode manifest = LENIENT.readTree(manifestFile.toFile());
-        String name = text(manifest, manifestFile, "name", true);
-        String modelId = text(manifest, manifestFile, "model.id", false);
-        InputShape input = InputShape.parse(text(manifest, manifestFile, "model.input", true));
-        JsonNode dataNode = manifest.get("data");
-        if (dataNode == null || !dataNode.isObject()) {
-            throw new IOException(manifestFile + ": no \"data\" object, expected the manifest's data section");
-        }
-        DataConfig dataConfig;
-        try {
-            dataConfig = Json.mapper().treeToValue(dataNode, DataConfig.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(manifestFile + ": cannot read \"data\": " + e.getMessage(), e);
-        }
-        int batchSize = manifest.path("training").path("batchSize").asInt(64);
-        int k = manifest.path("evaluation").path("topK").asInt(5);
-        DocumentedResult documented = null;
-        if (manifest.hasNonNull("documented")) {
-            documented = Json.mapper().treeToValue(manifest.get("documented"), DocumentedResult.class);
-        }
-        List<DocumentedValue> moreChecks = new java.util.ArrayList<>();
-        if (manifest.hasNonNull("checks")) {
-            for (JsonNode check : manifest.get("checks")) {
-                moreChecks.add(Json.mapper().treeToValue(check, DocumentedValue.class));
-            }
-        }
-
+        // The run's own manifest, read as resume reads it: the data recipe, the input, the documented values.
+        ExperimentManifest manifest = new ManifestLoader(null).loadSavedRun(manifestFile);
+        DataConfig dataConfig = manifest.data();
         // A shortened run (--epochs, --limit-*) saved how; its model is not judged against the full recipe's values.
-        String shortened = null;
-        if (manifest.hasNonNull("shortened") && manifest.get("shortened").size() > 0) {
-            List<String> how = new java.util.ArrayList<>();
-            manifest.get("shortened").forEach(node -> how.add(node.asText()));
-            shortened = "shortened run (" + String.join(", ", how) + ")";
-        }
+        String shortened = manifest.shortenings().isEmpty() ? null
+                : "shortened run (" + String.join(", ", manifest.shortenings()) + ")";
 
-        Path normalizationFile = folder.resolve(NORMALIZATION);
+        Path normalizationFile = folder.resolve(RunLayout.NORMALIZATION);
         DataStatistics saved = null;
         if (Files.isRegularFile(normalizationFile)) {
             try {
@@ -145,11 +109,10 @@ public final class ModelEvaluation {
         DataNormalization normalizer = restoreNormalizer(model);
         if (normalizer == null && saved == null) {
             LOG.warn("no normalizer in {} and no {} beside it: normalization statistics (if the recipe needs them) are"
-                    + " recomputed from the training split", model, NORMALIZATION);
+                    + " recomputed from the training split", model, RunLayout.NORMALIZATION);
         }
 
-        long started = System.nanoTime();
-        String startedAt = Instant.now().toString();
+        RunEnding.Started started = RunEnding.Started.now();
         DatasetSource source = DatasetRegistry.standard().get(dataConfig.dataset());
         DataFiles files = new DataLocator(options.dataDir()).locate(source, dataConfig.location());
         LOG.info("evaluating {} on {} from {}", model, source.id(), files);
@@ -157,23 +120,11 @@ public final class ModelEvaluation {
                 .withLimits(null, options.limitTest())
                 .withSaved(saved)
                 .withSavedNormalizer(normalizer);
-        PreparedData data = DataPipeline.prepare(source, files, dataConfig, input, prepare);
+        PreparedData data = DataPipeline.prepare(source, files, dataConfig, manifest.model().input(), prepare);
         ClassifierNetwork network = ClassifierNetwork.load(model.toFile(), false);
 
-        SplitMetrics test = Evaluator.evaluate(network, data.evalIterator(data.test(), batchSize), data.classNames(), k);
-        SplitMetrics validation = data.validation() == null ? null
-                : Evaluator.evaluate(network, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
-        Double measured = RunResult.measuredValue(documented, test, validation);
-        Path epochsFile = folder.resolve(EPOCHS);
+        Path epochsFile = folder.resolve(RunLayout.EPOCHS);
         List<EpochRecord> epochs = Files.isRegularFile(epochsFile) ? EpochRecord.readCsv(epochsFile) : List.of();
-        List<Check> measuredChecks = Checks.measure(documented, moreChecks, test, validation);
-        List<Check> checks = shortened != null ? Checks.notComparable(measuredChecks) : measuredChecks;
-        RunResult result = new RunResult(name, modelId, source.id(), epochs.size(), test, validation, documented,
-                measured, shortened != null ? Verdict.NOT_COMPARABLE
-                        : Checks.runVerdict(Verdict.judge(documented, measured), measuredChecks), STATUS, null,
-                Math.round((System.nanoTime() - started) / 1e7) / 100.0, startedAt, outDir.toString(),
-                checks.isEmpty() ? null : checks, shortened);
-
         Files.createDirectories(outDir);
         // The recipe and the training history travel with the evaluation, so its report is complete on its own.
         for (Path file : List.of(manifestFile, normalizationFile, epochsFile)) {
@@ -182,10 +133,10 @@ public final class ModelEvaluation {
                         tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
             }
         }
-        Json.writeFile(outDir.resolve("result.json"), result);
-        ConfusionMatrixCsv.writeAll(outDir, result);
-        RunReport.write(outDir);
-        return result;
+        RunEnding.Subject subject = new RunEnding.Subject(manifest.name(), manifest.model().id(), source.id(),
+                epochs.size(), manifest.documented(), manifest.checks(), shortened);
+        return RunEnding.evaluateAndWrite(network, data, manifest.training().batchSize(), manifest.evaluation().topK(),
+                subject, RunStatus.EVALUATED, started, new RunLayout(outDir));
     }
 
     /** The ND4J normalizer stored in a model.zip by {@code ModelSerializer.addNormalizerToModel}, or null. */
@@ -211,19 +162,5 @@ public final class ModelEvaluation {
                     + ", expected an ND4J DataNormalization (e.g. NormalizerStandardize)");
         }
         return dataNormalization;
-    }
-
-    private static String text(JsonNode root, Path file, String dottedPath, boolean required) throws IOException {
-        JsonNode node = root;
-        for (String part : dottedPath.split("\\.")) {
-            node = node == null ? null : node.get(part);
-        }
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw new IOException(file + ": no \"" + dottedPath + "\", which evaluate needs");
-            }
-            return null;
-        }
-        return node.asText();
     }
 }

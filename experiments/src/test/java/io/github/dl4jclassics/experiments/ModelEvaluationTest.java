@@ -1,4 +1,4 @@
-package io.github.dl4jclassics.evaluation;
+package io.github.dl4jclassics.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,8 +15,14 @@ import io.github.dl4jclassics.data.PrepareOptions;
 import io.github.dl4jclassics.data.PreparedData;
 import io.github.dl4jclassics.data.transforms.ChannelStatistics;
 import io.github.dl4jclassics.data.transforms.Normalize;
+import io.github.dl4jclassics.evaluation.Evaluator;
+import io.github.dl4jclassics.evaluation.RunResult;
+import io.github.dl4jclassics.evaluation.RunStatus;
+import io.github.dl4jclassics.evaluation.SplitMetrics;
+import io.github.dl4jclassics.evaluation.Verdict;
+import io.github.dl4jclassics.experiments.run.ModelEvaluation;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
-import io.github.dl4jclassics.zoo.InputShape;
+import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import java.io.IOException;
@@ -31,8 +37,8 @@ import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 
 class ModelEvaluationTest {
 
-    /** The Fashion-MNIST sample shipped in the experiments module (tests run in evaluation/). */
-    private static final Path SAMPLE_DATA = Path.of("../experiments/src/main/resources/datasets/fashion-mnist-sample");
+    /** The Fashion-MNIST sample shipped in this module. */
+    private static final Path SAMPLE_DATA = Path.of("src/main/resources/datasets/fashion-mnist-sample");
     /**
      * A real run of the default experiment made by this build, with its model.zip: -Devaluation.sampleRun=DIR. Only
      * when given (a run made by another build may differ in the last float bits); the end-to-end suite covers the
@@ -56,7 +62,7 @@ class ModelEvaluationTest {
 
         assertSameMetrics(evaluated.test(), recorded.test());
         assertSameMetrics(evaluated.validation(), recorded.validation());
-        assertThat(evaluated.status()).isEqualTo("EVALUATED");
+        assertThat(evaluated.status()).isEqualTo(RunStatus.EVALUATED);
         assertThat(evaluated.epochs()).isEqualTo(recorded.epochs());
         assertThat(Files.readString(out.resolve("confusion-test.csv")))
                 .isEqualTo(Files.readString(run.resolve("confusion-test.csv")));
@@ -70,7 +76,7 @@ class ModelEvaluationTest {
     void evaluatesASavedModelWithTheNormalizationSavedBesideIt() throws IOException {
         assumeTrue(Files.isDirectory(SAMPLE_DATA), "sample data set not found at " + SAMPLE_DATA.toAbsolutePath());
         // A run folder made here: an untrained LeNet-5 (weights seeded), the sample run's manifest, its statistics.
-        Path run = TestFiles.sampleRun(tmp, "run");
+        Path run = sampleRun(tmp, "run");
         Files.delete(run.resolve("result.json"));
         ObjectNode manifest = (ObjectNode) Json.mapper().readTree(run.resolve("manifest.json").toFile());
         DataConfig config = Json.mapper().treeToValue(manifest.get("data"), DataConfig.class);
@@ -99,7 +105,7 @@ class ModelEvaluationTest {
     @Test
     void evaluatesFromTheNormalizerInsideModelZipAlone() throws IOException {
         assumeTrue(Files.isDirectory(SAMPLE_DATA), "sample data set not found at " + SAMPLE_DATA.toAbsolutePath());
-        Path run = TestFiles.sampleRun(tmp, "zip-only");
+        Path run = sampleRun(tmp, "zip-only");
         Files.deleteIfExists(run.resolve("result.json"));
         Files.deleteIfExists(run.resolve("normalization.json"));
         ObjectNode manifest = (ObjectNode) Json.mapper().readTree(run.resolve("manifest.json").toFile());
@@ -138,6 +144,10 @@ class ModelEvaluationTest {
                 .hasMessageContaining("no manifest.json beside it");
         assertThatThrownBy(() -> ModelEvaluation.evaluate(tmp, tmp, ModelEvaluation.Options.defaults()))
                 .hasMessageContaining("overwrite the run's own result.json");
+        // The run's manifest is read as a manifest (as resume reads it): what is wrong in it is named.
+        Files.writeString(tmp.resolve("manifest.json"), "{\"name\": \"broken\", \"description\": \"d\"}");
+        assertThatThrownBy(() -> ModelEvaluation.evaluate(model, tmp.resolve("out"), ModelEvaluation.Options.defaults()))
+                .hasMessageContaining(tmp.resolve("manifest.json").toString()).hasMessageContaining("model");
     }
 
     private static Path realRun() throws IOException {
@@ -163,5 +173,21 @@ class ModelEvaluationTest {
         assertThat(actual.f1()).containsExactly(expected.f1());
         assertThat(actual.macro()).isEqualTo(expected.macro());
         assertThat(actual.weighted()).isEqualTo(expected.weighted());
+    }
+
+    /** The small files of the real sample run (test resources) in a new run folder {@code parent/name}. */
+    private static Path sampleRun(Path parent, String name) throws IOException {
+        Path run = parent.resolve(name);
+        Files.createDirectories(run);
+        for (String file : new String[]{"result.json", "epochs.csv", "manifest.json", "environment.json"}) {
+            try (java.io.InputStream in = ModelEvaluationTest.class.getResourceAsStream(
+                    "/sample-run/lenet5-fashion-mnist-sample/" + file)) {
+                if (in == null) {
+                    throw new IOException("test resource sample-run/lenet5-fashion-mnist-sample/" + file + " is missing");
+                }
+                Files.copy(in, run.resolve(file));
+            }
+        }
+        return run;
     }
 }

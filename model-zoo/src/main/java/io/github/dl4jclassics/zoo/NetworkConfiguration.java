@@ -1,0 +1,204 @@
+package io.github.dl4jclassics.zoo;
+
+import io.github.dl4jclassics.zoo.layers.NativeLayers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network's DL4J configuration: a chain of layers ({@link Sequential}, a {@link MultiLayerConfiguration}) or a
+ * graph ({@link Graph}, a {@link ComputationGraphConfiguration}: ResNet's shortcuts). The zoo, the training set-up
+ * and the savers pass this type around; what differs between DL4J's two kinds is answered here, once.
+ */
+public sealed interface NetworkConfiguration permits NetworkConfiguration.Sequential, NetworkConfiguration.Graph {
+
+    /** A {@link MultiLayerConfiguration}. */
+    record Sequential(MultiLayerConfiguration dl4j) implements NetworkConfiguration {
+
+        @Override
+        public Sequential copy() {
+            return new Sequential(dl4j.clone());
+        }
+
+        @Override
+        public Map<String, NeuralNetConfiguration> layerConfigurations() {
+            Map<String, NeuralNetConfiguration> layers = new LinkedHashMap<>();
+            for (int i = 0; i < dl4j.getConfs().size(); i++) {
+                layers.put(String.valueOf(i), dl4j.getConf(i));
+            }
+            return layers;
+        }
+
+        /** The layers' own names; an unnamed layer by its index. */
+        @Override
+        public List<String> layerNames() {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < dl4j.getConfs().size(); i++) {
+                String name = dl4j.getConf(i).getLayer().getLayerName();
+                names.add(name != null ? name : String.valueOf(i));
+            }
+            return names;
+        }
+
+        @Override
+        public String outputLayerName() {
+            List<String> names = layerNames();
+            return names.get(names.size() - 1);
+        }
+
+        @Override
+        public long seed() {
+            return dl4j.getConfs().isEmpty() ? 0 : dl4j.getConf(0).getSeed();
+        }
+
+        @Override
+        public ClassifierNetwork initialise(INDArray parameters) {
+            MultiLayerNetwork network = new MultiLayerNetwork(dl4j);
+            if (parameters == null) {
+                network.init();
+            } else {
+                network.init(parameters, false);
+            }
+            return ClassifierNetwork.of(network);
+        }
+
+        @Override
+        public String toJson() {
+            return dl4j.toJson();
+        }
+    }
+
+    /** A {@link ComputationGraphConfiguration} with one input and one output. */
+    record Graph(ComputationGraphConfiguration dl4j) implements NetworkConfiguration {
+
+        @Override
+        public Graph copy() {
+            return new Graph(NativeLayers.cloneWithCounts(dl4j));
+        }
+
+        @Override
+        public Map<String, NeuralNetConfiguration> layerConfigurations() {
+            // In the order the vertices were added (a LinkedHashMap), which is fixed for a configuration.
+            Map<String, NeuralNetConfiguration> layers = new LinkedHashMap<>();
+            for (Map.Entry<String, GraphVertex> vertex : dl4j.getVertices().entrySet()) {
+                if (vertex.getValue() instanceof LayerVertex layerVertex) {
+                    layers.put(vertex.getKey(), layerVertex.getLayerConf());
+                }
+            }
+            return layers;
+        }
+
+        /** The names of the vertices that are layers. */
+        @Override
+        public List<String> layerNames() {
+            return new ArrayList<>(layerConfigurations().keySet());
+        }
+
+        @Override
+        public String outputLayerName() {
+            List<String> outputs = dl4j.getNetworkOutputs();
+            if (outputs.size() != 1 || !(dl4j.getVertices().get(outputs.get(0)) instanceof LayerVertex)) {
+                throw new IllegalArgumentException("a classifier graph has one output layer, this one has outputs " + outputs);
+            }
+            return outputs.get(0);
+        }
+
+        @Override
+        public long seed() {
+            return dl4j.getDefaultConfiguration().getSeed();
+        }
+
+        @Override
+        public ClassifierNetwork initialise(INDArray parameters) {
+            ComputationGraph network = new ComputationGraph(dl4j);
+            if (parameters == null) {
+                network.init();
+            } else {
+                network.init(parameters, false);
+            }
+            return ClassifierNetwork.of(network);
+        }
+
+        @Override
+        public String toJson() {
+            return dl4j.toJson();
+        }
+    }
+
+    static Sequential of(MultiLayerConfiguration configuration) {
+        return new Sequential(configuration);
+    }
+
+    static Graph of(ComputationGraphConfiguration configuration) {
+        return new Graph(configuration);
+    }
+
+    /** The DL4J object: a {@link MultiLayerConfiguration} or a {@link ComputationGraphConfiguration}. */
+    Object dl4j();
+
+    /** A deep copy, safe to change without touching this one. */
+    NetworkConfiguration copy();
+
+    /**
+     * The layers' configurations by parameter key prefix (the index in a chain, the vertex name in a graph), in
+     * network order; changing one (e.g. {@code setLayer}) changes this configuration.
+     */
+    Map<String, NeuralNetConfiguration> layerConfigurations();
+
+    /** The layers by parameter key prefix, in network order ({@link #layerConfigurations()}' layers). */
+    default Map<String, Layer> layers() {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        layerConfigurations().forEach((key, conf) -> layers.put(key, conf.getLayer()));
+        return layers;
+    }
+
+    /**
+     * The names a manifest gives layers by (e.g. {@code transfer.headLayer}), in the order of {@link #layers()}: a
+     * chain's layer names, a graph's vertex names.
+     */
+    List<String> layerNames();
+
+    /** The name (as in {@link #layerNames()}) of the layer whose outputs are the class scores. */
+    String outputLayerName();
+
+    /** The layer named {@code name} (as in {@link #layerNames()}), or null. */
+    default Layer layer(String name) {
+        int index = layerNames().indexOf(name);
+        return index < 0 ? null : new ArrayList<>(layers().values()).get(index);
+    }
+
+    /** The layer whose outputs are the class scores. */
+    default Layer outputLayer() {
+        return layer(outputLayerName());
+    }
+
+    /** DL4J's JSON form, as {@code ModelSerializer} saves it ({@code configuration.json}). */
+    String toJson();
+
+    /** The builder's {@code seed(...)}. */
+    long seed();
+
+    /**
+     * A network of exactly this configuration (not a copy): with {@code parameters} (used as its parameter view,
+     * not copied), or randomly initialised when null.
+     */
+    ClassifierNetwork initialise(INDArray parameters);
+
+    /**
+     * This configuration for the current ND4J backend: the project's native layers in place of DL4J's on the CPU,
+     * DL4J's own on CUDA ({@link NativeLayers#forBackend}).
+     */
+    default NetworkConfiguration forBackend() {
+        return NativeLayers.forBackend(this);
+    }
+}
