@@ -70,11 +70,6 @@ public final class CachedShapeInfoProvider extends BaseShapeInfoProvider {
         cache.clear();
     }
 
-    /** Number of distinct shapes cached (for tests and diagnostics). */
-    public int size() {
-        return cache.size();
-    }
-
     /** A request's identity; looked up with the caller's arrays, stored with copies of them. */
     private record Key(long[] shape, long[] stride, long elementWiseStride, char order, int dataType, long flags,
             boolean extrasOverload) {

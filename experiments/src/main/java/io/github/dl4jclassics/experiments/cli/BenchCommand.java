@@ -56,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fashion-mnist", paramLabel = "DIR", description = "With `data`: real Fashion-MNIST files to read.")
     Path fashionMnist;
 
+    @Option(names = "--stock-layers", description = "Benchmark the zoo's configuration with DL4J's own LRN and"
+            + " convolution layers instead of the project's native ones (to measure what they gain).")
+    boolean stockLayers;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -79,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelSpec spec = new ModelSpec(classes != null ? classes : model.defaultClasses(),
                 input != null ? InputShape.parse(input) : model.defaultInput(), 0);
         BenchmarkResult result = ModelBenchmark.run(model, spec, batch,
-                new ModelBenchmark.Settings(warmup, warmupSeconds, steps, minSeconds, threads, true));
+                new ModelBenchmark.Settings(warmup, warmupSeconds, steps, minSeconds, threads, !stockLayers));
         System.out.println(json ? result.toJson().replaceAll("\\s*\\n\\s*", " ") : result.toText());
         return 0;
     }

@@ -123,8 +123,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * {@code std::function} per element (8.6 % of a LeNet-5 step, async-profiler). Same result: 1 where a > 0.
      */
     static INDArray activationBackprop(IActivation activation, INDArray output, INDArray epsilon) {
-        if (activation instanceof ActivationReLU relu && isZeroOrNull(relu.getMax())
-                && isZeroOrNull(relu.getThreshold()) && isZeroOrNull(relu.getNegativeSlope())) {
+        if (isPlainRelu(activation)) {
             INDArray delta = output.ulike();
             Nd4j.getExecutioner().exec(new Step(output, delta, 0.0));
             return delta.muli(epsilon);
@@ -173,6 +172,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         if (f instanceof ActivationIdentity) {
             return true;
         }
+        return isPlainRelu(f);
+    }
+
+    /** max(0, z) with no cap, threshold or negative slope. */
+    private static boolean isPlainRelu(IActivation f) {
         return f instanceof ActivationReLU relu && isZeroOrNull(relu.getMax()) && isZeroOrNull(relu.getThreshold())
                 && isZeroOrNull(relu.getNegativeSlope());
     }

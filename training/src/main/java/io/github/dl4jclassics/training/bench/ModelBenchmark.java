@@ -4,7 +4,6 @@ import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.ClassicModel;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import io.github.dl4jclassics.common.InputShape;
-import io.github.dl4jclassics.zoo.ModelRegistry;
 import io.github.dl4jclassics.zoo.ModelSpec;
 import io.github.dl4jclassics.zoo.ModelSummary;
 import io.github.dl4jclassics.zoo.NetworkConfiguration;
@@ -140,45 +139,5 @@ public final class ModelBenchmark {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    /**
-     * Developer entry point until the CLI's {@code bench} is wired:
-     * {@code --model ID [--input CxHxW] [--classes N] [--batch 64] [--warmup 3] [--steps 10] [--threads 0]
-     * [--plain-layers] [--json]}.
-     */
-    public static void main(String[] args) {
-        FastPath.enable();
-        String id = null;
-        String input = null;
-        Integer classes = null;
-        int batch = 64;
-        int warmup = DEFAULT_WARMUP;
-        int steps = 10;
-        int threads = 0;
-        boolean json = false;
-        boolean nativeLayers = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model" -> id = args[++i];
-                case "--input" -> input = args[++i];
-                case "--classes" -> classes = Integer.parseInt(args[++i]);
-                case "--batch" -> batch = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--json" -> json = true;
-                case "--plain-layers" -> nativeLayers = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (id == null) {
-            throw new IllegalArgumentException("--model ID is required; ids: " + ModelRegistry.standard().ids());
-        }
-        ClassicModel model = ModelRegistry.standard().get(id);
-        ModelSpec spec = new ModelSpec(classes != null ? classes : model.defaultClasses(),
-                input != null ? InputShape.parse(input) : model.defaultInput(), 1);
-        BenchmarkResult result = run(model, spec, batch, new Settings(warmup, 0, steps, 0, threads, nativeLayers));
-        System.out.println(json ? result.toJson() : result.toText());
     }
 }
