@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import io.github.dl4jclassics.common.CpuIsa;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>On that path a stride-1, undilated NCHW convolution can also compute its gradients without libnd4j's
  * {@code conv2d_bp} ({@link ConvolutionGradients}: transposed and forward convolutions, which oneDNN runs with direct
  * kernels instead of the Winograd kernels it picks for {@code conv2d_bp} on AVX-512 machines, up to 20x slower on small
- * images). Each layer measures both during its first backward passes and keeps the faster ({@link BackwardChoice}).
+ * images). Which one a layer takes is a rule of its shape and the CPU's instruction set ({@link BackwardChoice}).
  *
  * <p>When the configuration says no input gradient is needed ({@link FastConvolution#isInputGradient()}, the first
  * layer), such a convolution computes only its parameter gradients, always directly: for the 3-channel first layers of
@@ -43,7 +44,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     private INDArray lastOutput;
     private INDArray lastInput;
-    private final BackwardChoice backwardChoice = new BackwardChoice();
+    /** The backward path chosen at the first backward pass (from the output's shape), null before. */
+    private Boolean direct;
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -81,12 +83,9 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         if (!c.isInputGradient()) {
             return directBackprop(epsilon, false, workspaceMgr);
         }
-        boolean direct = backwardChoice.nextIsDirect();
-        long start = System.nanoTime();
-        Pair<Gradient, INDArray> result = direct ? directBackprop(epsilon, true, workspaceMgr)
-                : super.backpropGradient(epsilon, workspaceMgr);
-        backwardChoice.record(direct, System.nanoTime() - start);
-        return result;
+        direct = BackwardChoice.direct(c.getKernelSize(), epsilon.size(2), epsilon.size(3), epsilon.size(1),
+                CpuIsa.effective());
+        return direct ? directBackprop(epsilon, true, workspaceMgr) : super.backpropGradient(epsilon, workspaceMgr);
     }
 
     /** Gradients through {@link ConvolutionGradients}; the input gradient only when asked for. */
@@ -131,9 +130,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         return activation.backprop(output, epsilon).getFirst();
     }
 
-    /** What this layer's backward passes use: "direct", "conv2d_bp", or that it is still measuring. */
+    /** What this layer's last backward pass used: "direct" or "conv2d_bp" and the rule, or that none ran yet. */
     String backwardPath() {
-        return backwardChoice.toString();
+        FastConvolution c = (FastConvolution) layerConf();
+        if (!c.isInputGradient()) {
+            return "direct (first layer: parameter gradients only)";
+        }
+        return direct == null ? "no backward pass yet" : BackwardChoice.describe(direct);
     }
 
     /**

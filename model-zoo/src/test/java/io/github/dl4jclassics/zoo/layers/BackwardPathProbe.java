@@ -1,0 +1,134 @@
+package io.github.dl4jclassics.zoo.layers;
+
+import io.github.dl4jclassics.common.FastPath;
+import io.github.dl4jclassics.common.InputShape;
+import io.github.dl4jclassics.zoo.ClassicModel;
+import io.github.dl4jclassics.zoo.ModelRegistry;
+import io.github.dl4jclassics.zoo.ModelSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Developer probe (not a test): for every stride-1 convolution layer with an input gradient in the given models, the
+ * CPU time of one backward pass through libnd4j's conv2d_bp and through {@link ConvolutionGradients}, best of 7, one
+ * native thread, batch 64. Used to derive {@link BackwardChoice}'s rule; run with DNNL_MAX_CPU_ISA=AVX2 for AVX2.
+ * <pre>mvn -q -pl model-zoo test-compile exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=io.github.dl4jclassics.zoo.layers.BackwardPathProbe -Dexec.args="lenet5:3x32x32:10 resnet18:3x64x64:6"</pre>
+ */
+public final class BackwardPathProbe {
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    public static void main(String[] args) {
+        FastPath.enable();
+        FastPath.setThreads(Integer.getInteger("probe.threads", 1));
+        int batch = Integer.getInteger("probe.batch", 64);
+        Map<String, double[]> seen = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] p = arg.split(":");
+            ClassicModel model = ModelRegistry.standard().get(p[0]);
+            ModelSpec spec = new ModelSpec(Integer.parseInt(p[2]), InputShape.parse(p[1]), 1);
+            Object net = model.configuration(spec).forBackend().dl4j();
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, spec.input().channels(), spec.input().height(), spec.input().width());
+            List<Layer> layers = new ArrayList<>();
+            Map<Layer, INDArray> inputs = new java.util.HashMap<>();
+            if (net instanceof org.deeplearning4j.nn.conf.MultiLayerConfiguration c) {
+                MultiLayerNetwork m = new MultiLayerNetwork(c);
+                m.init();
+                List<INDArray> acts = m.feedForward(x, true);
+                layers.addAll(List.of(m.getLayers()));
+                for (int i = 0; i < layers.size(); i++) {
+                    inputs.put(layers.get(i), acts.get(i));
+                }
+            } else {
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration gc = (org.deeplearning4j.nn.conf.ComputationGraphConfiguration) net;
+                ComputationGraph g = new ComputationGraph(gc);
+                g.init();
+                Map<String, INDArray> acts = g.feedForward(new INDArray[]{x}, true, false);
+                layers.addAll(List.of(g.getLayers()));
+                for (Layer l : layers) {
+                    String name = l.getConfig().getLayerName();
+                    inputs.put(l, acts.get(gc.getVertexInputs().get(name).get(0)));
+                }
+            }
+            for (Layer l : layers) {
+                if (!(l instanceof FastConvolutionLayer f)) {
+                    continue;
+                }
+                FastConvolution c = (FastConvolution) f.layerConf();
+                if (!c.isInputGradient() || c.getStride()[0] != 1 || c.getStride()[1] != 1 || inputs.get(l) == null) {
+                    continue;
+                }
+                INDArray in = inputs.get(l).dup();
+                INDArray w = f.getParam("W");
+                INDArray b = c.hasBias() ? f.getParam("b") : null;
+                int[] k = c.getKernelSize();
+                int[] pad = c.getPadding();
+                long oh = in.size(2) + 2L * pad[0] - k[0] + 1;
+                long ow = in.size(3) + 2L * pad[1] - k[1] + 1;
+                String key = String.format(Locale.ROOT, "%dx%d k%dx%d p%d in%d out%d", in.size(2), in.size(3), k[0], k[1],
+                        pad[0], in.size(1), w.size(0));
+                if (seen.containsKey(key)) {
+                    continue;
+                }
+                INDArray delta = Nd4j.rand(DataType.FLOAT, in.size(0), w.size(0), oh, ow);
+                INDArray gradW = w.ulike();
+                INDArray gradB = b == null ? null : b.ulike();
+                INDArray gradI = in.ulike();
+                Runnable libnd4j = () -> {
+                    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
+                    if (b != null) {
+                        op.addInputs(in, w, b, delta).addOutputs(gradI, gradW, gradB);
+                    } else {
+                        op.addInputs(in, w, delta).addOutputs(gradI, gradW);
+                    }
+                    Nd4j.exec(op.addIntegerArguments(k[0], k[1], 1, 1, pad[0], pad[1], 1, 1, 0, 0, 1).build());
+                };
+                org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration wsConf =
+                        org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
+                                .policyAllocation(org.nd4j.linalg.api.memory.enums.AllocationPolicy.OVERALLOCATE)
+                                .policyLearning(org.nd4j.linalg.api.memory.enums.LearningPolicy.FIRST_LOOP).build();
+                LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder()
+                        .with(org.deeplearning4j.nn.workspace.ArrayType.BP_WORKING_MEM, "PROBE_BP", wsConf)
+                        .with(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATION_GRAD, "PROBE_AG", wsConf).build();
+                Runnable direct = () -> {
+                    try (org.nd4j.linalg.api.memory.MemoryWorkspace a = mgr.notifyScopeEntered(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATION_GRAD);
+                         org.nd4j.linalg.api.memory.MemoryWorkspace bp = mgr.notifyScopeEntered(org.deeplearning4j.nn.workspace.ArrayType.BP_WORKING_MEM)) {
+                        ConvolutionGradients.parameterGradients(in, delta, k, pad, gradW, gradB, mgr);
+                        ConvolutionGradients.inputGradient(delta, w, in.shape(), k, pad, mgr);
+                    }
+                };
+                double[] t = {best(libnd4j), best(direct)};
+                seen.put(key, t);
+                System.out.printf(Locale.ROOT, "%-18s %-34s conv2d_bp %8.2f ms  direct %8.2f ms  -> %s%n", p[0], key,
+                        t[0], t[1], t[0] <= t[1] ? "conv2d_bp" : "direct");
+            }
+        }
+    }
+
+    private static double best(Runnable r) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 9; i++) {
+            long c = CPU.getCurrentThreadCpuTime();
+            r.run();
+            double ms = (CPU.getCurrentThreadCpuTime() - c) / 1e6;
+            if (i >= 2) {
+                best = Math.min(best, ms);
+            }
+        }
+        return best;
+    }
+}
