@@ -1,6 +1,8 @@
 package io.github.dl4jclassics.zoo.layers;
 
 import io.github.dl4jclassics.common.CpuIsa;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -38,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>When the configuration says no input gradient is needed ({@link FastConvolution#isInputGradient()}, the first
  * layer), such a convolution computes only its parameter gradients, always directly: for the 3-channel first layers of
  * the zoo this is 2-3x cheaper than oneDNN's full backward pass, most of whose time goes into the input gradient that
- * training throws away.
+ * training throws away. Its weight gradient runs oneDNN's backward-weights primitive called directly
+ * ({@link OneDnnWeightGradient}), 4-5x faster than the forward convolution of swapped axes.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
@@ -46,6 +49,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private INDArray lastInput;
     /** The backward path chosen at the first backward pass (from the output's shape), null before. */
     private Boolean direct;
+    /** oneDNN weight-gradient primitives of a first layer, by input shape (full batches and an epoch's last one). */
+    private final List<OneDnnWeightGradient> oneDnnWeightGradients = new ArrayList<>(2);
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -101,7 +106,14 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         int[] pad = layerConf().getPadding();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        ConvolutionGradients.parameterGradients(x, delta, kernel, pad, weightGrad, biasGrad, workspaceMgr);
+        if (!withInputGradient && OneDnnWeightGradient.available()) {
+            oneDnnWeightGradient(x.shape(), delta.size(1), kernel, pad).compute(x, delta, weightGrad);
+            if (biasGrad != null) {
+                delta.sum(biasGrad.reshape(biasGrad.length()), 0, 2, 3);
+            }
+        } else {
+            ConvolutionGradients.parameterGradients(x, delta, kernel, pad, weightGrad, biasGrad, workspaceMgr);
+        }
         INDArray gradIn = null;
         if (withInputGradient) {
             gradIn = ConvolutionGradients.inputGradient(delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
@@ -114,6 +126,21 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         return new Pair<>(gradient, gradIn);
+    }
+
+    /** The primitive for this input shape, made on first use; at most two shapes are kept. */
+    private OneDnnWeightGradient oneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] pad) {
+        for (OneDnnWeightGradient g : oneDnnWeightGradients) {
+            if (g.fits(inputShape)) {
+                return g;
+            }
+        }
+        if (oneDnnWeightGradients.size() == 2) {
+            oneDnnWeightGradients.remove(0);
+        }
+        OneDnnWeightGradient made = new OneDnnWeightGradient(inputShape, outChannels, kernel, pad);
+        oneDnnWeightGradients.add(made);
+        return made;
     }
 
     /**
@@ -134,7 +161,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     String backwardPath() {
         FastConvolution c = (FastConvolution) layerConf();
         if (!c.isInputGradient()) {
-            return "direct (first layer: parameter gradients only)";
+            return OneDnnWeightGradient.available() ? "oneDNN backward-weights (first layer: parameter gradients only)"
+                    : "direct (first layer: parameter gradients only)";
         }
         return direct == null ? "no backward pass yet" : BackwardChoice.describe(direct);
     }

@@ -155,7 +155,7 @@ class FastConvolutionTest {
         }
         assertThat(first).isEqualTo("conv2d_bp (" + CpuIsa.effective().oneDnnName() + " rule)");
         assertThat(((FastConvolutionLayer) fast.getLayer(0)).backwardPath())
-                .isEqualTo("direct (first layer: parameter gradients only)");
+                .isEqualTo("oneDNN backward-weights (first layer: parameter gradients only)");
     }
 
     @Test
@@ -173,6 +173,51 @@ class FastConvolutionTest {
         assertThat(actual.getDouble(0, 0, 0, 0)).isZero();
         assertThat(actual.neq(0).castTo(DataType.INT).sumNumber().intValue())
                 .isEqualTo(a.gt(0).castTo(DataType.INT).sumNumber().intValue());
+    }
+
+    @Test
+    void oneDnnWeightGradientEqualsConv2dBpsForEveryShape() {
+        assertThat(OneDnnWeightGradient.available()).as("oneDNN presets load on linux-x86_64").isTrue();
+        Nd4j.getRandom().setSeed(11);
+        // LeNet-5's conv1, a padded layer with an odd size, and a batch of one.
+        long[][] inputs = {{16, 3, 32, 32}, {5, 4, 13, 11}, {1, 3, 9, 9}};
+        int[][] kernels = {{5, 5}, {3, 3}, {5, 3}};
+        int[][] pads = {{0, 0}, {1, 1}, {2, 1}};
+        long[] outs = {6, 20, 3};
+        for (int t = 0; t < inputs.length; t++) {
+            int[] k = kernels[t];
+            int[] p = pads[t];
+            long[] in = inputs[t];
+            INDArray x = Nd4j.rand(DataType.FLOAT, in);
+            INDArray w = Nd4j.rand(DataType.FLOAT, outs[t], in[1], k[0], k[1]);
+            long oh = in[2] + 2L * p[0] - k[0] + 1;
+            long ow = in[3] + 2L * p[1] - k[1] + 1;
+            INDArray delta = Nd4j.randn(DataType.FLOAT, in[0], outs[t], oh, ow);
+            INDArray expected = w.ulike();
+            Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, delta)
+                    .addOutputs(x.ulike(), expected).addIntegerArguments(k[0], k[1], 1, 1, p[0], p[1], 1, 1, 0, 0, 1)
+                    .build());
+            // Written into a view of a larger array, as DL4J's gradient views are.
+            INDArray flat = Nd4j.zeros(DataType.FLOAT, 7 + expected.length());
+            INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(7, 7 + expected.length()))
+                    .reshape('c', expected.shape());
+            OneDnnWeightGradient gradient = new OneDnnWeightGradient(in, outs[t], k, p);
+            gradient.compute(x, delta, view);
+            assertThat(relativeDifference(view, expected)).as("shape %d", t).isLessThan(1e-5);
+            assertThat(flat.getDouble(6)).as("nothing written before the view").isZero();
+            // A view as input is copied, not misread.
+            INDArray wide = Nd4j.rand(DataType.FLOAT, in[0], in[1] + 1, in[2], in[3]);
+            wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, in[1]))
+                    .assign(x);
+            INDArray again = w.ulike();
+            gradient.compute(wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, in[1])), delta, again);
+            assertThat(relativeDifference(again, expected)).isLessThan(1e-5);
+        }
+        OneDnnWeightGradient made = new OneDnnWeightGradient(inputs[0], 6, kernels[0], pads[0]);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> made.compute(Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32),
+                Nd4j.rand(DataType.FLOAT, 8, 6, 28, 28), Nd4j.create(DataType.FLOAT, 6, 3, 5, 5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[16, 3, 32, 32]");
     }
 
     @Test
@@ -196,8 +241,9 @@ class FastConvolutionTest {
 
         assertThat(convolutionsInOneStep(reference, batch, "conv2d")).as("DL4J's layer: forward again in backprop").isEqualTo(4);
         assertThat(convolutionsInOneStep(reference, batch, "conv2d_bp")).isEqualTo(2);
-        // Two forward convolutions, and the first layer's weight gradient as a forward convolution instead of conv2d_bp.
-        assertThat(convolutionsInOneStep(fast, batch, "conv2d")).isEqualTo(3);
+        // Two forward convolutions; the first layer's weight gradient is oneDNN's backward-weights primitive, called
+        // directly (no libnd4j operation), or a forward convolution of swapped axes when that is switched off.
+        assertThat(convolutionsInOneStep(fast, batch, "conv2d")).isEqualTo(OneDnnWeightGradient.available() ? 2 : 3);
         assertThat(convolutionsInOneStep(fast, batch, "conv2d_bp")).isEqualTo(1);
     }
 
