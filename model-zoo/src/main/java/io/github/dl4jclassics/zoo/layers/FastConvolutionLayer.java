@@ -81,10 +81,13 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        FastConvolution c = (FastConvolution) layerConf();
+        if (!c.isInputGradient() && oneDnnPossible()) {
+            return directBackprop(epsilon, false, workspaceMgr); // any stride: oneDNN's backward-weights primitive
+        }
         if (!directPossible()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        FastConvolution c = (FastConvolution) layerConf();
         if (!c.isInputGradient()) {
             return directBackprop(epsilon, false, workspaceMgr);
         }
@@ -107,7 +110,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         if (!withInputGradient && OneDnnWeightGradient.available()) {
-            oneDnnWeightGradient(x.shape(), delta.size(1), kernel, pad).compute(x, delta, weightGrad);
+            oneDnnWeightGradient(x.shape(), delta.size(1), kernel, layerConf().getStride(), pad)
+                    .compute(x, delta, weightGrad);
             if (biasGrad != null) {
                 delta.sum(biasGrad.reshape(biasGrad.length()), 0, 2, 3);
             }
@@ -129,7 +133,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /** The primitive for this input shape, made on first use; at most two shapes are kept. */
-    private OneDnnWeightGradient oneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] pad) {
+    private OneDnnWeightGradient oneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] stride,
+            int[] pad) {
         for (OneDnnWeightGradient g : oneDnnWeightGradients) {
             if (g.fits(inputShape)) {
                 return g;
@@ -138,7 +143,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         if (oneDnnWeightGradients.size() == 2) {
             oneDnnWeightGradients.remove(0);
         }
-        OneDnnWeightGradient made = new OneDnnWeightGradient(inputShape, outChannels, kernel, pad);
+        OneDnnWeightGradient made = new OneDnnWeightGradient(inputShape, outChannels, kernel, stride, pad);
         oneDnnWeightGradients.add(made);
         return made;
     }
@@ -173,11 +178,21 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      */
     private boolean directPossible() {
         FastConvolution c = (FastConvolution) layerConf();
+        return c.getStride()[0] == 1 && c.getStride()[1] == 1 && gradientsFromOutputPossible();
+    }
+
+    /** Whether a first layer's weight gradient can run oneDNN's backward-weights primitive: as direct, any stride. */
+    private boolean oneDnnPossible() {
+        return OneDnnWeightGradient.available() && gradientsFromOutputPossible();
+    }
+
+    /** The forward output is kept (helper path, ReLU or identity); an undilated, explicitly padded NCHW float one. */
+    private boolean gradientsFromOutputPossible() {
+        FastConvolution c = (FastConvolution) layerConf();
         return lastOutput != null && lastInput == input && reusable()
                 && dataType == DataType.FLOAT
                 && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && c.getConvolutionMode() != ConvolutionMode.Same
-                && c.getStride()[0] == 1 && c.getStride()[1] == 1
                 && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
                 && c.getWeightNoise() == null
                 && c.getPadding()[0] < c.getKernelSize()[0] && c.getPadding()[1] < c.getKernelSize()[1];

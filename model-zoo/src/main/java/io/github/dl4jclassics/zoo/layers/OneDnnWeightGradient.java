@@ -58,7 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The weight gradient of one stride-1, undilated NCHW float convolution through oneDNN's backward-weights primitive,
+ * The weight gradient of one undilated NCHW float convolution (any stride, explicit padding as DL4J's truncate mode) through oneDNN's backward-weights primitive,
  * called directly (JavaCPP's {@code org.bytedeco:dnnl} 2.5.2 presets, built on ND4J's JavaCPP 1.5.7 and sharing its
  * OpenMP runtime) on ND4J's own buffers: no copies of the input.
  *
@@ -127,21 +127,24 @@ final class OneDnnWeightGradient {
 
     /**
      * A primitive for inputs of {@code inputShape} ({@code [n, in, h, w]}) and weights {@code [out, in, kH, kW]},
-     * with symmetric {@code padding}.
+     * with {@code padding} before each spatial axis and DL4J's truncate-mode output size (rows and columns that do not
+     * fill a whole stride at the end are dropped, which oneDNN expresses as less padding after).
      */
-    OneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] padding) {
+    OneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] stride, int[] padding) {
         Runtime rt = runtime();
         if (rt == null) {
             throw new IllegalStateException("oneDNN presets are not available (check available() first)");
         }
         this.inputShape = inputShape.clone();
         long n = inputShape[0];
-        long oh = inputShape[2] + 2L * padding[0] - kernel[0] + 1;
-        long ow = inputShape[3] + 2L * padding[1] - kernel[1] + 1;
+        long oh = (inputShape[2] + 2L * padding[0] - kernel[0]) / stride[0] + 1;
+        long ow = (inputShape[3] + 2L * padding[1] - kernel[1]) / stride[1] + 1;
         this.outputShape = new long[]{n, outChannels, oh, ow};
         long[] weightShape = {outChannels, inputShape[1], kernel[0], kernel[1]};
-        long[] strides = {1, 1};
+        long[] strides = {stride[0], stride[1]};
         long[] pads = {padding[0], padding[1]};
+        long[] padsAfter = {(oh - 1) * stride[0] + kernel[0] - inputShape[2] - padding[0],
+                (ow - 1) * stride[1] + kernel[1] - inputShape[3] - padding[1]};
         this.handles = new Handles();
         try {
             dnnl_memory_desc_t src = desc(this.inputShape, dnnl_nchw);
@@ -151,14 +154,14 @@ final class OneDnnWeightGradient {
             dnnl_convolution_desc_t forward = new dnnl_convolution_desc_t();
             check(dnnl_convolution_forward_desc_init(forward, dnnl_forward_training, dnnl_convolution_direct, src,
                     desc(weightShape, dnnl_format_tag_any), null, desc(outputShape, dnnl_format_tag_any), strides,
-                    pads, pads), "forward descriptor");
+                    pads, padsAfter), "forward descriptor");
             dnnl_primitive_desc forwardPd = handles.pd();
             check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forward), null, rt.engine(), null),
                     "forward primitive descriptor");
             dnnl_convolution_desc_t backward = new dnnl_convolution_desc_t();
             check(dnnl_convolution_backward_weights_desc_init(backward, dnnl_convolution_direct, src,
                     desc(weightShape, dnnl_format_tag_any), null, desc(outputShape, dnnl_format_tag_any), strides,
-                    pads, pads), "backward-weights descriptor");
+                    pads, padsAfter), "backward-weights descriptor");
             dnnl_primitive_desc backwardPd = handles.pd();
             check(dnnl_primitive_desc_create(backwardPd, new const_dnnl_op_desc_t(backward), null, rt.engine(),
                     forwardPd), "backward-weights primitive descriptor");

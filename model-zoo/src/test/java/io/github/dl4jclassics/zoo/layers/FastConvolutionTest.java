@@ -179,29 +179,32 @@ class FastConvolutionTest {
     void oneDnnWeightGradientEqualsConv2dBpsForEveryShape() {
         assertThat(OneDnnWeightGradient.available()).as("oneDNN presets load on linux-x86_64").isTrue();
         Nd4j.getRandom().setSeed(11);
-        // LeNet-5's conv1, a padded layer with an odd size, and a batch of one.
-        long[][] inputs = {{16, 3, 32, 32}, {5, 4, 13, 11}, {1, 3, 9, 9}};
-        int[][] kernels = {{5, 5}, {3, 3}, {5, 3}};
-        int[][] pads = {{0, 0}, {1, 1}, {2, 1}};
-        long[] outs = {6, 20, 3};
+        // LeNet-5's conv1, a padded layer with an odd size, a batch of one, ResNet's stem (7x7/2, padding 3) and
+        // AlexNet's (11x11/4, padding 2) with a truncated last row.
+        long[][] inputs = {{16, 3, 32, 32}, {5, 4, 13, 11}, {1, 3, 9, 9}, {4, 3, 32, 32}, {2, 3, 67, 64}};
+        int[][] kernels = {{5, 5}, {3, 3}, {5, 3}, {7, 7}, {11, 11}};
+        int[][] strides = {{1, 1}, {1, 1}, {1, 1}, {2, 2}, {4, 4}};
+        int[][] pads = {{0, 0}, {1, 1}, {2, 1}, {3, 3}, {2, 2}};
+        long[] outs = {6, 20, 3, 64, 8};
         for (int t = 0; t < inputs.length; t++) {
             int[] k = kernels[t];
             int[] p = pads[t];
             long[] in = inputs[t];
             INDArray x = Nd4j.rand(DataType.FLOAT, in);
             INDArray w = Nd4j.rand(DataType.FLOAT, outs[t], in[1], k[0], k[1]);
-            long oh = in[2] + 2L * p[0] - k[0] + 1;
-            long ow = in[3] + 2L * p[1] - k[1] + 1;
+            int[] st = strides[t];
+            long oh = (in[2] + 2L * p[0] - k[0]) / st[0] + 1;
+            long ow = (in[3] + 2L * p[1] - k[1]) / st[1] + 1;
             INDArray delta = Nd4j.randn(DataType.FLOAT, in[0], outs[t], oh, ow);
             INDArray expected = w.ulike();
             Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, delta)
-                    .addOutputs(x.ulike(), expected).addIntegerArguments(k[0], k[1], 1, 1, p[0], p[1], 1, 1, 0, 0, 1)
+                    .addOutputs(x.ulike(), expected).addIntegerArguments(k[0], k[1], st[0], st[1], p[0], p[1], 1, 1, 0, 0, 1)
                     .build());
             // Written into a view of a larger array, as DL4J's gradient views are.
             INDArray flat = Nd4j.zeros(DataType.FLOAT, 7 + expected.length());
             INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(7, 7 + expected.length()))
                     .reshape('c', expected.shape());
-            OneDnnWeightGradient gradient = new OneDnnWeightGradient(in, outs[t], k, p);
+            OneDnnWeightGradient gradient = new OneDnnWeightGradient(in, outs[t], k, st, p);
             gradient.compute(x, delta, view);
             assertThat(relativeDifference(view, expected)).as("shape %d", t).isLessThan(1e-5);
             assertThat(flat.getDouble(6)).as("nothing written before the view").isZero();
@@ -214,10 +217,45 @@ class FastConvolutionTest {
                     org.nd4j.linalg.indexing.NDArrayIndex.interval(0, in[1])), delta, again);
             assertThat(relativeDifference(again, expected)).isLessThan(1e-5);
         }
-        OneDnnWeightGradient made = new OneDnnWeightGradient(inputs[0], 6, kernels[0], pads[0]);
+        OneDnnWeightGradient made = new OneDnnWeightGradient(inputs[0], 6, kernels[0], strides[0], pads[0]);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> made.compute(Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32),
                 Nd4j.rand(DataType.FLOAT, 8, 6, 28, 28), Nd4j.create(DataType.FLOAT, 6, 3, 5, 5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[16, 3, 32, 32]");
+    }
+
+    @Test
+    void stridedFirstLayerTrainsLikeDl4jsWithoutConv2dBp() {
+        // ResNet's stem shape in small: 7x7, stride 2, padding 3, on 10x10 images (a truncated last column).
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(13).dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.01, 0.9)).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
+                .list()
+                .layer(new ConvolutionLayer.Builder(7, 7).nOut(8).stride(2, 2).padding(3, 3).activation(Activation.RELU)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(10, 10, 3))
+                .build();
+        MultiLayerNetwork reference = new MultiLayerNetwork(conf);
+        reference.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        fast.init(reference.params().dup(), true);
+        DataSet batch = batch();
+        fast.fit(batch); // keeps the forward output for the next backward pass
+        reference.fit(batch);
+        OpProfiler.getInstance().reset();
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
+        fast.fit(batch);
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        assertThat(OpProfiler.getInstance().getOpCounter().getCount("conv2d_bp")).as("layer 2 only").isEqualTo(1);
+        reference.fit(batch);
+        for (int i = 0; i < 2; i++) {
+            reference.fit(batch);
+            fast.fit(batch);
+        }
+        assertThat(maxAbsDifference(fast.params(), reference.params())).isLessThan(1e-5);
+        var ref = reference.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null);
+        var got = fast.calculateGradients(batch.getFeatures(), batch.getLabels(), null, null);
+        assertThat(relativeDifference(got.getFirst().gradient(), ref.getFirst().gradient())).isLessThan(1e-5);
     }
 
     @Test
