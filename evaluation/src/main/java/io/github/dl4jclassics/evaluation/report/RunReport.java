@@ -97,6 +97,16 @@ public final class RunReport {
         double threshold = documented.value() - documented.toleranceOrZero();
         Double measured = result.measured() != null ? result.measured()
                 : RunResult.measuredValue(documented, result.test(), result.validation());
+        if (verdict == Verdict.NOT_COMPARABLE) {
+            // Not judged: the numbers side by side, no comparison sign, and why (the overrides that shortened it).
+            String reason = result.verdictReason() != null ? result.verdictReason()
+                    : "the run differs from the recipe the documented value was measured with";
+            String numbers = measured == null || measured.isNaN() ? "no measured " + metric
+                    : "measured " + metric + " " + Formats.percent(measured);
+            return String.format(Locale.ROOT, "NOT_COMPARABLE: not judged, %s. %s; documented %s (tolerance %s).",
+                    reason, Character.toUpperCase(numbers.charAt(0)) + numbers.substring(1),
+                    Formats.percent(documented.value()), Formats.percent(documented.toleranceOrZero()));
+        }
         if (measured == null || measured.isNaN()) {
             return verdict + ": no measured " + metric + (result.status() == null ? "" : " (run " + result.status() + ")");
         }
