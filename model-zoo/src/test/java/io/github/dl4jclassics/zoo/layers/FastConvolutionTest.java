@@ -63,7 +63,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init(reference.params().dup(), true);
         assertThat(fast.getLayer(0)).isInstanceOf(FastConvolutionLayer.class);
         assertThat(fast.getLayer(2)).isInstanceOf(FastConvolutionLayer.class);
@@ -93,7 +93,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = deeperConfiguration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init(reference.params().dup(), true);
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 9);
@@ -125,7 +125,7 @@ class FastConvolutionTest {
 
     @Test
     void eachLayerMeasuresBothBackwardPathsThenKeepsOne() {
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(deeperConfiguration())).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(deeperConfiguration()).withNativeLayers().dl4j());
         fast.init();
         DataSet batch = batch();
         FastConvolutionLayer second = (FastConvolutionLayer) fast.getLayer(1);
@@ -169,7 +169,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init();
         DataSet batch = batch();
         reference.fit(batch);
@@ -184,7 +184,7 @@ class FastConvolutionTest {
 
     @Test
     void firstLayerSkipsOnlyTheInputGradient() {
-        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
+        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NetworkConfiguration.of(configuration()).withNativeLayers().dl4j();
         assertThat(((FastConvolution) fastConf.getConf(0).getLayer()).isInputGradient()).isFalse();
         assertThat(((FastConvolution) fastConf.getConf(2).getLayer()).isInputGradient()).isTrue();
 
@@ -202,7 +202,7 @@ class FastConvolutionTest {
 
     @Test
     void survivesJsonRoundTrip() {
-        MultiLayerConfiguration fast = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
+        MultiLayerConfiguration fast = (MultiLayerConfiguration) NetworkConfiguration.of(configuration()).withNativeLayers().dl4j();
         String json = fast.toJson();
         assertThat(json).contains(FastConvolution.class.getName()).contains("\"inputGradient\" : false");
         assertThat(MultiLayerConfiguration.fromJson(json)).isEqualTo(fast);

@@ -66,7 +66,7 @@ class NativeLayersParityTest {
 
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 0);
-        NetworkConfiguration configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
+        NetworkConfiguration configuration = Predictor.logitsConfiguration(model.configuration(spec)).withNativeLayers();
         ClassifierNetwork net = ClassifierNetwork.fromConfiguration(configuration);
         NpzWeights.read(dir.resolve("weights.npz")).loadInto(model, net);
 
