@@ -23,27 +23,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cache} and {@code cache clean} on a temporary home folder's ~/.dl4j-classics/cache. */
+/** {@code cache} and {@code cache clean} on a temporary home folder's .dl4j-classics/cache. */
 class CacheCommandTest {
 
     @TempDir
     Path home;
 
-    private String savedHome;
     private String savedCacheDir;
 
+    /**
+     * The cache of a temporary home folder, through the property the runs also honour. Not by changing user.home in
+     * this JVM: JavaCPP keeps the native-library cache it derives from user.home on first use, for every later test.
+     */
     @BeforeEach
     void useTemporaryHome() {
-        savedHome = System.getProperty("user.home");
-        savedCacheDir = System.clearProperty("dl4j-classics.cache.dir");
-        System.setProperty("user.home", home.toString());
+        savedCacheDir = System.setProperty("dl4j-classics.cache.dir", cacheDir().toString());
     }
 
     @AfterEach
-    void restoreHome() {
-        System.setProperty("user.home", savedHome);
+    void restoreCacheDir() {
         if (savedCacheDir != null) {
             System.setProperty("dl4j-classics.cache.dir", savedCacheDir);
+        } else {
+            System.clearProperty("dl4j-classics.cache.dir");
         }
     }
 
@@ -116,7 +118,7 @@ class CacheCommandTest {
             Files.setLastModifiedTime(Path.of(file.asText()), FileTime.from(Instant.now().minus(Duration.ofDays(10))));
         }
 
-        assertThat(run(0, "cache", "clean", "--older-than", "30")).contains("Nothing to delete");
+        assertThat(run(0, "cache", "clean", "--older-than", "30")).contains("Nothing to delete in " + cacheDir() + " last used more than 30 days ago");
         assertThat(run(0, "cache", "clean", "--older-than", "7")).contains("Deleted 1 entry", scene.get("id").asText());
         for (JsonNode file : scene.get("files")) {
             assertThat(Path.of(file.asText())).doesNotExist();

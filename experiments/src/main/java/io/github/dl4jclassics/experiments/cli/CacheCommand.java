@@ -126,6 +126,11 @@ final class CacheCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
+    /** 30 rather than 30.0; 0.5 as it is. */
+    private static String days(double days) {
+        return days == Math.rint(days) ? String.valueOf((long) days) : String.valueOf(days);
+    }
+
     @Command(name = "clean", description = {"Delete cache entries: all of them, those last used more than DAYS days "
             + "ago, or the one with this id (a prefix of it is enough).",
             "A later run decodes what it needs again."})
@@ -178,7 +183,7 @@ final class CacheCommand implements Callable<Integer> {
             long freed = cache.remove(chosen);
             if (chosen.isEmpty()) {
                 System.out.println("Nothing to delete in " + cache.directory()
-                        + (olderThanDays != null ? " last used more than " + olderThanDays + " days ago" : ""));
+                        + (olderThanDays != null ? " last used more than " + days(olderThanDays) + " days ago" : ""));
             } else {
                 System.out.printf(Locale.ROOT, "Deleted %d entr%s (%s) from %s: %s%n", chosen.size(),
                         chosen.size() == 1 ? "y" : "ies", size(freed), cache.directory(),
