@@ -164,10 +164,12 @@ public final class RunReport {
             doc.heading(3, "Every documented value");
             doc.table(CheckTable.HEADERS, CheckTable.rows(r.checks()), false, false, false, true, true, true, true, false);
             String misses = CheckTable.missSummary(r.checks());
-            doc.paragraph((misses == null ? "Every documented value is reached. " : misses + ". ")
-                    + "The verdict is the headline's; a miss of another overall value (another split, the source's "
-                    + "second metric) makes it FAIL, a per-class miss is reported only. A class's accuracy is its recall "
-                    + "(the diagonal of the row-normalised confusion matrix).", "note");
+            // How checks make a verdict means nothing for a shortened run, which has none.
+            String rule = verdict == Verdict.NOT_COMPARABLE ? ""
+                    : "The verdict is the headline's; a miss of another overall value (another split, the source's "
+                    + "second metric) makes it FAIL, a per-class miss is reported only. ";
+            doc.paragraph((misses == null ? "Every documented value is reached. " : misses + ". ") + rule
+                    + "A class's accuracy is its recall (the diagonal of the row-normalised confusion matrix).", "note");
         }
         String sourceNote = run.manifestText("source.documented");
         if (sourceNote != null) {
