@@ -40,8 +40,13 @@ public final class DataCache {
     /**
      * @param id          the first 12 hex digits of the entry's key, what {@code cache clean ID} takes
      * @param kind        "decoded" (images/), "resized" (pixels/), "statistics", or the folder's name
+     * @param key         the files' common name up to the first dot
      * @param origin      what it was decoded from; null when not recorded
      * @param description the statistics' own description of their images (null for the others)
+     * @param bytes       the size of all its files
+     * @param lastUse     the newest modification time of its files (renewed by a cache hit)
+     * @param source      whether the source files are still those it was decoded from
+     * @param files       every file of the entry (pixels, index, origin, an unfinished .part)
      */
     public record Entry(String id, String kind, String key, CacheOrigin origin, String description, long bytes,
                         Instant lastUse, SourceState source, List<Path> files) {
@@ -106,8 +111,15 @@ public final class DataCache {
             CacheOrigin origin = null;
             String description = null;
             for (Path file : files) {
-                bytes += Files.size(file);
-                Instant modified = Files.getLastModifiedTime(file).toInstant();
+                long size;
+                Instant modified;
+                try {
+                    size = Files.size(file);
+                    modified = Files.getLastModifiedTime(file).toInstant();
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // a run's unfinished write renamed or removed meanwhile
+                }
+                bytes += size;
                 lastUse = modified.isAfter(lastUse) ? modified : lastUse;
                 if (file.getFileName().toString().endsWith(CacheOrigin.SUFFIX)) {
                     origin = CacheOrigin.readBeside(file);
