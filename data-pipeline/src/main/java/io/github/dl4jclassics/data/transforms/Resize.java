@@ -145,7 +145,7 @@ public record Resize(Integer size, Integer height, Integer width) implements Bat
                 builder.put(i, target, 0);
             });
             PixelStore resized = builder.finish();
-            if (file != null && origin != null && Files.isRegularFile(file)) {
+            if (file != null && origin != null && bytes > memoryBudget && Files.isRegularFile(file)) {
                 origin.get().withImages(out, count).writeBeside(file);
             }
             return new ImageSet(resized, null, labels, out, images.classNames(), description);
