@@ -70,8 +70,9 @@ public final class DataPipeline {
             fingerprint = source.fingerprint(files);
             String base = source.id() + "|" + fingerprint + "|" + config.labels();
             trainFiles = resize.apply(trainFiles, options.cacheDir(), options.memoryBudget(),
-                    base + "|train|" + options.limitTrain());
-            test = resize.apply(test, options.cacheDir(), options.memoryBudget(), base + "|test|" + options.limitTest());
+                    base + "|train|" + options.limitTrain(), origin(source, files, "train", options.limitTrain()));
+            test = resize.apply(test, options.cacheDir(), options.memoryBudget(), base + "|test|" + options.limitTest(),
+                    origin(source, files, "test", options.limitTest()));
         }
         ImageSet train = trainFiles;
         ImageSet validation = null;
@@ -147,6 +148,12 @@ public final class DataPipeline {
                 List.copyOf(bound), List.copyOf(eval), normalizer);
     }
 
+    /** What a resized cache file holds, for {@code cache}; taken only when a file is written. */
+    private static java.util.function.Supplier<CacheOrigin> origin(DatasetSource source, DataFiles files, String subset,
+                                                                   Integer limit) {
+        return () -> CacheOrigin.of(source.id(), files, limit == null ? subset : subset + ", first " + limit);
+    }
+
     private static boolean isSize(InputShape shape, Resize resize) {
         return shape.height() == resize.outHeight() && shape.width() == resize.outWidth();
     }
@@ -168,6 +175,7 @@ public final class DataPipeline {
             try {
                 CachedStatistics cached = Json.readFile(cacheFile, CachedStatistics.class);
                 if (key.equals(cached.key())) {
+                    DataCache.markUsed(cacheFile);
                     normalization = normalization != null ? normalization : cached.statistics().normalization();
                     pca = pca != null ? pca : cached.statistics().pca();
                 }

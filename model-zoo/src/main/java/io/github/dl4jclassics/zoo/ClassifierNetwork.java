@@ -1,6 +1,5 @@
 package io.github.dl4jclassics.zoo;
 
-import io.github.dl4jclassics.zoo.layers.NativeLayers;
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
@@ -56,14 +55,14 @@ public final class ClassifierNetwork {
 
     /**
      * Loads a {@code ModelSerializer} zip, whichever kind of network it holds, for training or evaluation on this
-     * backend ({@link NativeLayers#forBackend}): on the CPU with the project's native layers in place of DL4J's, on
+     * backend ({@link NetworkConfiguration#forBackend}): on the CPU with the project's native layers in place of DL4J's, on
      * CUDA with DL4J's own; the parameters (and updater state) exactly as saved.
      */
     public static ClassifierNetwork load(File file, boolean loadUpdater) throws IOException {
         ClassifierNetwork saved = restore(file, loadUpdater);
         // On another backend forBackend gives DL4J's own layers, also for a model saved with native layers by an
         // earlier version.
-        return saved.withConfiguration(NativeLayers.forBackend(saved.configuration()), loadUpdater);
+        return saved.withConfiguration(saved.configuration().forBackend(), loadUpdater);
     }
 
     /** Loads a {@code ModelSerializer} zip as it was saved (DL4J's own layers), whichever kind of network it holds. */
@@ -170,13 +169,13 @@ public final class ClassifierNetwork {
 
     /**
      * Saves the network with {@code ModelSerializer}, naming DL4J's classes only where possible: DL4J's own layers in
-     * place of the native ones ({@link NativeLayers#stock}), the zoo's initialisers in DL4J's terms. Without the
+     * place of the native ones ({@link NetworkConfiguration#withStockLayers}), the zoo's initialisers in DL4J's terms. Without the
      * updater (a deliverable model) the updaters are DL4J's too ({@link SavedUpdater}); with it (a checkpoint for
      * {@code --resume}) they stay what training uses, state included, so a resumed run continues bit for bit.
      * The saved parameters are this network's, unchanged.
      */
     public void save(File file, boolean saveUpdater) throws IOException {
-        NetworkConfiguration portable = NativeLayers.stock(configuration());
+        NetworkConfiguration portable = configuration().withStockLayers();
         Dl4jWeightInit.express(portable);
         if (!saveUpdater) {
             dl4jUpdaters(portable);

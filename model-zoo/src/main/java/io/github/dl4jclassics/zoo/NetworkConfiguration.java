@@ -83,7 +83,18 @@ public sealed interface NetworkConfiguration permits NetworkConfiguration.Sequen
 
         @Override
         public Graph copy() {
-            return new Graph(NativeLayers.cloneWithCounts(dl4j));
+            return new Graph(cloneWithCounts(dl4j));
+        }
+
+        /**
+         * {@code conf.clone()} with its iteration and epoch counts, which DL4J 1.0.0-M2.1's clone resets to 0 for a
+         * graph (Adam's bias correction and the schedules of a resumed run depend on them).
+         */
+        private static ComputationGraphConfiguration cloneWithCounts(ComputationGraphConfiguration conf) {
+            ComputationGraphConfiguration copy = conf.clone();
+            copy.setIterationCount(conf.getIterationCount());
+            copy.setEpochCount(conf.getEpochCount());
+            return copy;
         }
 
         @Override
@@ -195,10 +206,25 @@ public sealed interface NetworkConfiguration permits NetworkConfiguration.Sequen
     ClassifierNetwork initialise(INDArray parameters);
 
     /**
-     * This configuration for the current ND4J backend: the project's native layers in place of DL4J's on the CPU,
-     * DL4J's own on CUDA ({@link NativeLayers#forBackend}).
+     * A copy of this configuration for the current ND4J backend: {@link #withNativeLayers} on the CPU,
+     * {@link #withStockLayers} (DL4J's own layers, which use cuDNN) on any other backend.
      */
     default NetworkConfiguration forBackend() {
-        return NativeLayers.forBackend(this);
+        return NativeLayers.onThisBackend() ? withNativeLayers() : withStockLayers();
+    }
+
+    /** A copy with the project's faster layers in place of DL4J's ({@link NativeLayers#useNative}). */
+    default NetworkConfiguration withNativeLayers() {
+        NetworkConfiguration copy = copy();
+        NativeLayers.useNative(copy.layerConfigurations().values(),
+                copy instanceof Sequential chain ? chain.dl4j() : null);
+        return copy;
+    }
+
+    /** A copy with DL4J's own layers in place of the native ones ({@link NativeLayers#useStock}), as saved. */
+    default NetworkConfiguration withStockLayers() {
+        NetworkConfiguration copy = copy();
+        NativeLayers.useStock(copy.layerConfigurations().values());
+        return copy;
     }
 }

@@ -114,11 +114,11 @@ class PortableModelTest {
     void stockAndBackAgainIsTheSameConfiguration(String id, String input, int classes) {
         ClassicModel model = ModelRegistry.standard().get(id);
         NetworkConfiguration zoo = model.configuration(new ModelSpec(classes, InputShape.parse(input), 3));
-        NetworkConfiguration fast = NativeLayers.apply(zoo);
-        NetworkConfiguration stock = NativeLayers.stock(fast);
+        NetworkConfiguration fast = zoo.withNativeLayers();
+        NetworkConfiguration stock = fast.withStockLayers();
         assertThat(NativeLayers.namesNativeLayers(json(fast))).isTrue();
         assertThat(tree(stock)).isEqualTo(tree(zoo));
-        assertThat(tree(NativeLayers.apply(stock))).isEqualTo(tree(fast));
+        assertThat(tree(stock.withNativeLayers())).isEqualTo(tree(fast));
         if (fast.dl4j() instanceof MultiLayerConfiguration conf) {
             assertThat(conf.getConf(0).getLayer()).isInstanceOf(FastConvolution.class);
         }

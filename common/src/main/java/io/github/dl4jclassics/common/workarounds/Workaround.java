@@ -35,8 +35,8 @@ public enum Workaround {
             "subclass DL4J's layer implementations and read their protected fields (helper, helperCountFail, "
                     + "input, gradientViews); a field renamed or a method signature changed breaks them silently."),
 
-    /** {@code model-zoo: NativeLayers.cloneWithCounts}. */
-    GRAPH_CLONE_LOSES_COUNTS("io.github.dl4jclassics.zoo.layers.NativeLayers#cloneWithCounts (model-zoo)",
+    /** {@code model-zoo: NetworkConfiguration.Graph.cloneWithCounts}. */
+    GRAPH_CLONE_LOSES_COUNTS("io.github.dl4jclassics.zoo.NetworkConfiguration.Graph#cloneWithCounts (model-zoo)",
             "ComputationGraphConfiguration.clone() resets the iteration and epoch counts in M2.1; resumed graphs "
                     + "need them (Adam's bias correction, schedules)."),
 

@@ -135,7 +135,7 @@ public final class ImageFolderDataset implements DatasetSource {
             ImageFolderReader.Listing train = ImageFolderReader.list(folders.get()[0], null);
             ImageFolderReader.Listing listing = subset == Subset.TRAIN ? train
                     : ImageFolderReader.list(folders.get()[1], train.classNames());
-            return ImageFolderReader.read(listing, null, options, name + " (" + listing.root() + ")").images();
+            return ImageFolderReader.read(listing, null, options, name + " (" + listing.root() + ")", id).images();
         }
         if (!allowSingleFolder) {
             throw new DataFormatException(root + ": no train and test folders (expected one of " + TRAIN_NAMES
@@ -159,7 +159,7 @@ public final class ImageFolderDataset implements DatasetSource {
                 : Arrays.copyOfRange(permutation, total - testSize, total);
         Arrays.sort(part);
         return ImageFolderReader.read(listing, part, options, name + " (" + root + ", test fraction "
-                + config.testFraction() + ", seed " + seed + ")").images();
+                + config.testFraction() + ", seed " + seed + ")", id).images();
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.dl4jclassics.data.readers;
 
 import io.github.dl4jclassics.common.AtomicFiles;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.data.CacheOrigin;
+import io.github.dl4jclassics.data.DataCache;
 import io.github.dl4jclassics.data.DataFormatException;
 import io.github.dl4jclassics.data.Fingerprints;
 import io.github.dl4jclassics.data.ImageSet;
@@ -122,6 +124,12 @@ public final class ImageFolderReader {
      * loader yields BGR; the images are stored RGB. Truncated or undecodable files are skipped and named.
      */
     public static Result read(Listing listing, int[] which, LoadOptions options, String description) throws IOException {
+        return read(listing, which, options, description, null);
+    }
+
+    /** As {@link #read(Listing, int[], LoadOptions, String)}; {@code dataset} is recorded with the cache entry. */
+    public static Result read(Listing listing, int[] which, LoadOptions options, String description, String dataset)
+            throws IOException {
         int[] selected = which != null ? which : IntStream.range(0, listing.size()).toArray();
         InputShape target = options.resizeTo() == null ? null
                 : new InputShape(3, options.resizeTo().height(), options.resizeTo().width());
@@ -204,7 +212,9 @@ public final class ImageFolderReader {
         }
         checkEveryClassHasImages(listing, Arrays.stream(selected).map(i -> listing.labels()[i]).toArray(), keptLabels);
         if (key != null) {
-            writeCache(options, key, store, new CacheIndex(shape.toString(), kept, keptLabels, skippedList));
+            writeCache(options, key, store, new CacheIndex(shape.toString(), kept, keptLabels, skippedList),
+                    CacheOrigin.ofDirectory(dataset != null ? dataset : listing.root().getFileName().toString(),
+                            listing.root(), description).withImages(shape, kept.length));
         }
         int[] view = kept.length == selected.length ? null : kept;
         return new Result(new ImageSet(store, view, keptLabels, shape, listing.classNames(), description), skippedList);
@@ -335,6 +345,7 @@ public final class ImageFolderReader {
                     : new MappedPixelStore(pixels, 0, count, shape.size());
             int[] view = cache.kept().length == count ? null : cache.kept();
             LOG.info("{}: {} decoded images from the cache {}", listing.root(), cache.labels().length, pixels);
+            DataCache.markUsed(pixels);
             return new Result(new ImageSet(store, view, cache.labels(), shape, listing.classNames(), description),
                     cache.skipped());
         } catch (IOException | RuntimeException e) {
@@ -343,7 +354,8 @@ public final class ImageFolderReader {
         }
     }
 
-    private static void writeCache(LoadOptions options, String key, PixelStore store, CacheIndex index) {
+    private static void writeCache(LoadOptions options, String key, PixelStore store, CacheIndex index,
+                                   CacheOrigin origin) {
         Path dir = options.cacheDir().resolve("images");
         Path pixels = dir.resolve(key + ".u8");
         try {
@@ -361,6 +373,7 @@ public final class ImageFolderReader {
                 });
             }
             Json.writeFile(dir.resolve(key + ".json"), index);
+            origin.writeBeside(pixels);
         } catch (IOException e) {
             LOG.warn("could not cache decoded images in {}: {}", dir, e.getMessage());
         }

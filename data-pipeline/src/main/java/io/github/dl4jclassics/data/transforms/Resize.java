@@ -2,6 +2,8 @@ package io.github.dl4jclassics.data.transforms;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.dl4jclassics.data.CacheOrigin;
+import io.github.dl4jclassics.data.DataCache;
 import io.github.dl4jclassics.data.Fingerprints;
 import io.github.dl4jclassics.data.ImageSet;
 import io.github.dl4jclassics.data.store.MappedPixelStore;
@@ -11,6 +13,7 @@ import io.github.dl4jclassics.common.InputShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -109,6 +112,15 @@ public record Resize(Integer size, Integer height, Integer width) implements Bat
      * {@code cacheKey} (which must identify the source images, e.g. data set, files and subset).
      */
     public ImageSet apply(ImageSet images, Path cacheDir, long memoryBudget, String cacheKey) {
+        return apply(images, cacheDir, memoryBudget, cacheKey, null);
+    }
+
+    /**
+     * As {@link #apply(ImageSet, Path, long, String)}; {@code origin} (may be null) is what a cache file written here
+     * is recorded with (a supplier: its fingerprint walks the source's files, worth it only when a file is written).
+     */
+    public ImageSet apply(ImageSet images, Path cacheDir, long memoryBudget, String cacheKey,
+                          Supplier<CacheOrigin> origin) {
         InputShape in = images.shape();
         InputShape out = outputShape(in);
         if (in.equals(out)) {
@@ -122,6 +134,7 @@ public record Resize(Integer size, Integer height, Integer width) implements Bat
         long bytes = (long) count * out.size();
         if (file != null && bytes > memoryBudget && sizeIs(file, bytes)) {
             PixelStore cached = new MappedPixelStore(file, 0, count, out.size());
+            DataCache.markUsed(file);
             return new ImageSet(cached, null, labels, out, images.classNames(), description + " (cached)");
         }
         try (PixelStoreBuilder builder = PixelStoreBuilder.create(count, out.size(), memoryBudget, file)) {
@@ -131,7 +144,11 @@ public record Resize(Integer size, Integer height, Integer width) implements Bat
                 Bilinear.resize(source, 0, in.channels(), in.height(), in.width(), target, 0, out.height(), out.width());
                 builder.put(i, target, 0);
             });
-            return new ImageSet(builder.finish(), null, labels, out, images.classNames(), description);
+            PixelStore resized = builder.finish();
+            if (file != null && origin != null && bytes > memoryBudget && Files.isRegularFile(file)) {
+                origin.get().withImages(out, count).writeBeside(file);
+            }
+            return new ImageSet(resized, null, labels, out, images.classNames(), description);
         }
     }
 

@@ -45,15 +45,31 @@ public final class CheckTable {
         return md.toString();
     }
 
-    /** "2 of 7 documented values missed (per-class: buildings, street)", or null when every check passed. */
+    /**
+     * What the checks say beyond "every documented value is reached", or null when every check passed: "2 of 7
+     * documented values missed: buildings, street", and how many were not judged (a shortened run's checks are all
+     * NOT_COMPARABLE: "none of the 7 documented values is judged").
+     */
     public static String missSummary(List<Check> checks) {
         List<String> missed = new ArrayList<>();
+        int notJudged = 0;
         for (Check c : checks) {
             if (c.verdict() == Verdict.FAIL) {
                 missed.add(c.perClass() ? c.className() : c.split() + " " + c.metric());
+            } else if (c.verdict() != Verdict.PASS) {
+                notJudged++;
             }
         }
-        return missed.isEmpty() ? null
-                : missed.size() + " of " + checks.size() + " documented values missed: " + String.join(", ", missed);
+        if (!missed.isEmpty()) {
+            return missed.size() + " of " + checks.size() + " documented values missed: " + String.join(", ", missed)
+                    + (notJudged == 0 ? "" : "; " + notJudged + " not judged");
+        }
+        if (notJudged == 0) {
+            return null;
+        }
+        return notJudged == checks.size()
+                ? (checks.size() == 1 ? "The documented value is not judged"
+                        : "None of the " + checks.size() + " documented values is judged")
+                : notJudged + " of " + checks.size() + " documented values not judged, the others reached";
     }
 }

@@ -97,6 +97,16 @@ public final class RunReport {
         double threshold = documented.value() - documented.toleranceOrZero();
         Double measured = result.measured() != null ? result.measured()
                 : RunResult.measuredValue(documented, result.test(), result.validation());
+        if (verdict == Verdict.NOT_COMPARABLE) {
+            // Not judged: the numbers side by side, no comparison sign, and why (the overrides that shortened it).
+            String reason = result.verdictReason() != null ? result.verdictReason()
+                    : "the run differs from the recipe the documented value was measured with";
+            String numbers = measured == null || measured.isNaN() ? "no measured " + metric
+                    : "measured " + metric + " " + Formats.percent(measured);
+            return String.format(Locale.ROOT, "NOT_COMPARABLE: not judged, %s. %s; documented %s (tolerance %s).",
+                    reason, Character.toUpperCase(numbers.charAt(0)) + numbers.substring(1),
+                    Formats.percent(documented.value()), Formats.percent(documented.toleranceOrZero()));
+        }
         if (measured == null || measured.isNaN()) {
             return verdict + ": no measured " + metric + (result.status() == null ? "" : " (run " + result.status() + ")");
         }
@@ -154,10 +164,12 @@ public final class RunReport {
             doc.heading(3, "Every documented value");
             doc.table(CheckTable.HEADERS, CheckTable.rows(r.checks()), false, false, false, true, true, true, true, false);
             String misses = CheckTable.missSummary(r.checks());
-            doc.paragraph((misses == null ? "Every documented value is reached. " : misses + ". ")
-                    + "The verdict is the headline's; a miss of another overall value (another split, the source's "
-                    + "second metric) makes it FAIL, a per-class miss is reported only. A class's accuracy is its recall "
-                    + "(the diagonal of the row-normalised confusion matrix).", "note");
+            // How checks make a verdict means nothing for a shortened run, which has none.
+            String rule = verdict == Verdict.NOT_COMPARABLE ? ""
+                    : "The verdict is the headline's; a miss of another overall value (another split, the source's "
+                    + "second metric) makes it FAIL, a per-class miss is reported only. ";
+            doc.paragraph((misses == null ? "Every documented value is reached. " : misses + ". ") + rule
+                    + "A class's accuracy is its recall (the diagonal of the row-normalised confusion matrix).", "note");
         }
         String sourceNote = run.manifestText("source.documented");
         if (sourceNote != null) {

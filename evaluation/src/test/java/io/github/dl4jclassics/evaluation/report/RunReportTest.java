@@ -3,7 +3,11 @@ package io.github.dl4jclassics.evaluation.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jclassics.evaluation.Check;
+import io.github.dl4jclassics.evaluation.Checks;
+import io.github.dl4jclassics.evaluation.DocumentedResult;
 import io.github.dl4jclassics.evaluation.TestFiles;
+import io.github.dl4jclassics.evaluation.Verdict;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +89,7 @@ class RunReportTest {
 
         String md = Files.readString(run.resolve("report.md"));
         assertThat(md).contains("Every documented value", "| top1 | test | Shirt | 30.00% | 5.00% | 9.28% | -20.72 pt | FAIL |",
-                "| top1 | test | overall | 70.00% | 3.00% | 73.60% | +3.60 pt | PASS |", "1 of 2 documented values missed: Shirt",
+                "| top1 | test | overall | 70.00% | 3.00% | 73.60% | +3.60 pt | PASS |", "1 of 2 documented values missed: Shirt", "a per-class miss is reported only",
                 "(batch-preview.png)", "(conv1-filters.png)");
         String html = Files.readString(run.resolve("report.html"));
         assertThat(html).contains("Every documented value", "Pictures");
@@ -125,6 +129,78 @@ class RunReportTest {
 
         assertThat(md).contains("**PASS**", "PASS: measured top-1 accuracy on test 73.60% ≥ documented 75.00% − tolerance 2.00% = 73.00%",
                 "| top-1 accuracy | test | 75.00% | 2.00% | 73.00% | 73.60% | -1.40 pt | note 004 |");
+    }
+
+    /** A result of lenet5-fashion-mnist with the documented top-1 on test 87.16% ± 1.16%. */
+    private static io.github.dl4jclassics.evaluation.RunResult result(Double measured, Verdict verdict, String reason,
+                                                                       List<Check> checks) {
+        return new io.github.dl4jclassics.evaluation.RunResult("lenet5-fashion-mnist", "lenet5", "fashion-mnist", 2,
+                null, null, FASHION, measured, verdict, io.github.dl4jclassics.evaluation.RunStatus.COMPLETED, null,
+                10.0, null, null, checks, reason);
+    }
+
+    private static final DocumentedResult FASHION = new DocumentedResult("top1", "test", 0.8716, 0.0116, "PyTorch");
+
+    @Test
+    void theVerdictSentenceOfEachVerdict() {
+        assertThat(RunReport.verdictSentence(result(0.8802, Verdict.PASS, null, null), FASHION))
+                .isEqualTo("PASS: measured top-1 accuracy on test 88.02% ≥ documented 87.16% − tolerance 1.16% = 86.00%");
+        assertThat(RunReport.verdictSentence(result(0.8502, Verdict.FAIL, null, null), FASHION))
+                .isEqualTo("FAIL: measured top-1 accuracy on test 85.02% < documented 87.16% − tolerance 1.16% = 86.00%");
+        assertThat(RunReport.verdictSentence(new io.github.dl4jclassics.evaluation.RunResult("x", "lenet5",
+                "fashion-mnist", 2, null, null, null, null, Verdict.NO_REFERENCE, null, null, null, null, null, null,
+                null), null)).isEqualTo("NO_REFERENCE: nothing documented to compare with");
+        // A shortened run: the reason, the two numbers side by side, no comparison and no threshold.
+        String reason = "shortened run (epochs 2 instead of 3): the documented value was measured with the full recipe";
+        String shortened = RunReport.verdictSentence(result(0.8502, Verdict.NOT_COMPARABLE, reason, null), FASHION);
+        assertThat(shortened).isEqualTo("NOT_COMPARABLE: not judged, " + reason
+                + ". Measured top-1 accuracy on test 85.02%; documented 87.16% (tolerance 1.16%).");
+        assertThat(shortened).doesNotContain("<", "≥", "86.00%");
+        // Also when the shortened run beats the documented value, and for a result.json without the reason.
+        assertThat(RunReport.verdictSentence(result(0.90, Verdict.NOT_COMPARABLE, null, null), FASHION))
+                .isEqualTo("NOT_COMPARABLE: not judged, the run differs from the recipe the documented value was "
+                        + "measured with. Measured top-1 accuracy on test 90.00%; documented 87.16% (tolerance 1.16%).");
+    }
+
+    @Test
+    void theChecksSummaryCountsNotComparableChecksAsNotJudged() {
+        Check pass = new Check("top1", "test", null, 0.87, 0.01, 0.88, Verdict.PASS);
+        Check classPass = new Check("top1", "test", "Shirt", 0.6, 0.05, 0.62, Verdict.PASS);
+        Check classMiss = new Check("top1", "test", "Shirt", 0.6, 0.05, 0.50, Verdict.FAIL);
+        assertThat(CheckTable.missSummary(List.of(pass, classPass))).isNull();
+        assertThat(CheckTable.missSummary(List.of(pass, classMiss))).isEqualTo("1 of 2 documented values missed: Shirt");
+        assertThat(CheckTable.missSummary(Checks.notComparable(List.of(pass, classMiss))))
+                .isEqualTo("None of the 2 documented values is judged");
+        assertThat(CheckTable.missSummary(Checks.notComparable(List.of(pass)))).isEqualTo("The documented value is not judged");
+        assertThat(CheckTable.missSummary(List.of(pass, Checks.notComparable(List.of(classPass)).get(0))))
+                .isEqualTo("1 of 2 documented values not judged, the others reached");
+        assertThat(CheckTable.missSummary(List.of(classMiss, Checks.notComparable(List.of(pass)).get(0))))
+                .isEqualTo("1 of 2 documented values missed: Shirt; 1 not judged");
+    }
+
+    @Test
+    void aShortenedRunsReportGivesTheReasonAndJudgesNothing() throws IOException {
+        Path run = TestFiles.sampleRun(tmp, "sample");
+        String result = Files.readString(run.resolve("result.json"))
+                .replace("\"verdict\" : \"NO_REFERENCE\"", "\"documented\" : { \"metric\" : \"top1\", \"split\" : \"test\","
+                        + " \"value\" : 0.8716, \"tolerance\" : 0.0116, \"source\" : \"PyTorch\" },\n  \"measured\" : 0.736,\n"
+                        + "  \"verdict\" : \"NOT_COMPARABLE\",\n  \"verdictReason\" : \"shortened run (epochs 2 instead of 3): the "
+                        + "documented value was measured with the full recipe\",\n  \"checks\" : ["
+                        + "{\"metric\": \"top1\", \"split\": \"test\", \"documented\": 0.8716, \"tolerance\": 0.0116, \"measured\": 0.736, \"verdict\": \"NOT_COMPARABLE\"},"
+                        + "{\"metric\": \"top1\", \"split\": \"test\", \"class\": \"Shirt\", \"documented\": 0.6, \"tolerance\": 0.05, \"measured\": 0.0928, \"verdict\": \"NOT_COMPARABLE\"}]");
+        Files.writeString(run.resolve("result.json"), result);
+
+        RunReport.write(run);
+
+        for (String report : List.of("report.md", "report.html")) {
+            String text = Files.readString(run.resolve(report));
+            assertThat(text).as(report).contains("NOT_COMPARABLE: not judged, shortened run (epochs 2 instead of 3)",
+                    "Measured top-1 accuracy on test 73.60%; documented 87.16% (tolerance 1.16%).",
+                    "None of the 2 documented values is judged.");
+            assertThat(text).as(report).doesNotContain("Every documented value is reached", "documented values missed",
+                    "makes it FAIL",
+                    "73.60% <", "73.60% &lt;");
+        }
     }
 
     @Test

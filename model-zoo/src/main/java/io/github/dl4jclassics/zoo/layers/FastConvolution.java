@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's 2-D convolution layer, unchanged in configuration, parameters and results, whose training step does not
- * compute the convolution twice (see {@link FastConvolutionLayer}). Built by {@link NativeLayers#apply} from an
+ * compute the convolution twice (see {@link FastConvolutionLayer}). Built by {@link NativeLayers#useNative} from an
  * ordinary {@link ConvolutionLayer}; serialised in a network's JSON under this class name with the same fields.
  *
- * <p>{@code inputGradient = false} (set by {@link NativeLayers#apply} on the first layer of a MultiLayerNetwork only)
+ * <p>{@code inputGradient = false} (set by {@link NativeLayers#useNative} on the first layer of a MultiLayerNetwork only)
  * declares that nothing needs the gradient with respect to the layer's input, the network's images: the backward
  * pass then computes the parameter gradients only, and returns {@code null} as the input gradient (which DL4J's
  * training discards anyway). {@code MultiLayerNetwork.calculateGradients} / {@code backpropGradient} then return no

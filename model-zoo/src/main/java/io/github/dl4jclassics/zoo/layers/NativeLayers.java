@@ -1,8 +1,8 @@
 package io.github.dl4jclassics.zoo.layers;
 
 import io.github.dl4jclassics.common.FastPath;
-import io.github.dl4jclassics.zoo.NetworkConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import java.util.Collection;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -20,9 +20,12 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
- * <p>The native layers are a CPU run-time matter only: {@link #forBackend} swaps them in when a network is built or
- * loaded on the CPU backend (on CUDA, DL4J's own layers with their cuDNN helpers run), and {@link #stock} turns them
- * back into DL4J's layers for everything that is saved, so a saved model opens in plain DL4J.
+ * <p>The native layers are a CPU run-time matter only: the zoo's {@code NetworkConfiguration.forBackend()} swaps
+ * them in ({@link #useNative}) when a network is built or loaded on the CPU backend (on CUDA, DL4J's own layers with
+ * their cuDNN helpers run), and {@link #useStock} turns them back into DL4J's layers for everything that is saved, so
+ * a saved model opens in plain DL4J. This class works on DL4J's layer configurations only: the network-level swap
+ * (copying the configuration, which layers) is {@code NetworkConfiguration}'s, so this package depends on nothing
+ * of the zoo above it.
  */
 public final class NativeLayers {
 
@@ -38,39 +41,18 @@ public final class NativeLayers {
     }
 
     /**
-     * The configuration to run on this backend: {@link #apply} (native layers) on the CPU, {@link #stock} (DL4J's
-     * own layers, which use cuDNN) on any other backend.
-     */
-    public static NetworkConfiguration forBackend(NetworkConfiguration configuration) {
-        return onThisBackend() ? apply(configuration) : stock(configuration);
-    }
-
-    /**
-     * A copy of {@code configuration} with DL4J's own layers in place of the native ones (also inside wrappers such
-     * as FrozenLayer): {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, and
+     * Puts DL4J's own layers in place of the native ones (also inside wrappers such as FrozenLayer), in place:
+     * {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, and
      * {@link NativeLocalResponseNormalization} DL4J's {@link LocalResponseNormalization} with the same n, k, alpha,
      * beta and data format. Their fields are DL4J's own, so each such layer is copied through DL4J's JSON form with
-     * the class name replaced; the other layers are cloned as they are (not through JSON: DL4J 1.0.0-M2.1's
+     * the class name replaced; the other layers are kept as they are (not through JSON: DL4J 1.0.0-M2.1's
      * {@code ComputationGraphConfiguration.fromJson} turns batch norm's {@code useLogStd=false} into true).
      * Parameters are unaffected (the layers have the same ones).
      */
-    public static NetworkConfiguration stock(NetworkConfiguration configuration) {
-        NetworkConfiguration copy = configuration.copy();
-        for (NeuralNetConfiguration layer : copy.layerConfigurations().values()) {
+    public static void useStock(Collection<NeuralNetConfiguration> layers) {
+        for (NeuralNetConfiguration layer : layers) {
             layer.setLayer(stockLayer(layer.getLayer()));
         }
-        return copy;
-    }
-
-    /**
-     * {@code conf.clone()} with its iteration and epoch counts, which DL4J 1.0.0-M2.1's clone resets to 0 for a graph
-     * (Adam's bias correction and the schedules of a resumed run depend on them).
-     */
-    public static ComputationGraphConfiguration cloneWithCounts(ComputationGraphConfiguration conf) {
-        ComputationGraphConfiguration copy = conf.clone();
-        copy.setIterationCount(conf.getIterationCount());
-        copy.setEpochCount(conf.getEpochCount());
-        return copy;
     }
 
     private static Layer stockLayer(Layer layer) {
@@ -110,19 +92,19 @@ public final class NativeLayers {
         }
     }
 
-    /** A copy of {@code configuration} (a MultiLayer- or ComputationGraphConfiguration) with native layers. */
-    public static NetworkConfiguration apply(NetworkConfiguration configuration) {
-        NetworkConfiguration copy = configuration.copy();
-        for (NeuralNetConfiguration layer : copy.layerConfigurations().values()) {
+    /**
+     * Puts the native layers in place of DL4J's, in place; {@code chain} (null for a graph) is the
+     * MultiLayerConfiguration they belong to, whose first convolution then computes no input gradient.
+     */
+    public static void useNative(Collection<NeuralNetConfiguration> layers, MultiLayerConfiguration chain) {
+        for (NeuralNetConfiguration layer : layers) {
             replace(layer);
         }
         // The first layer's input is the images: training never needs its gradient.
-        if (copy instanceof NetworkConfiguration.Sequential chain && !chain.dl4j().getConfs().isEmpty()
-                && chain.dl4j().getInputPreProcess(0) == null
-                && chain.dl4j().getConf(0).getLayer() instanceof FastConvolution first) {
+        if (chain != null && !chain.getConfs().isEmpty() && chain.getInputPreProcess(0) == null
+                && chain.getConf(0).getLayer() instanceof FastConvolution first) {
             first.setInputGradient(false);
         }
-        return copy;
     }
 
     /** The native equivalent of DL4J's LRN layer: same parameters, same meaning of alpha. */

@@ -64,7 +64,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init(reference.params().dup(), true);
         assertThat(fast.getLayer(0)).isInstanceOf(FastConvolutionLayer.class);
         assertThat(fast.getLayer(2)).isInstanceOf(FastConvolutionLayer.class);
@@ -94,7 +94,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = deeperConfiguration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init(reference.params().dup(), true);
         Nd4j.getRandom().setSeed(5);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 9, 9);
@@ -141,7 +141,7 @@ class FastConvolutionTest {
 
     @Test
     void layerReportsItsBackwardPathFromTheFirstStepOnAndKeepsIt() {
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(deeperConfiguration())).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(deeperConfiguration()).withNativeLayers().dl4j());
         fast.init();
         DataSet batch = batch();
         FastConvolutionLayer second = (FastConvolutionLayer) fast.getLayer(1);
@@ -237,7 +237,7 @@ class FastConvolutionTest {
                 .build();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init(reference.params().dup(), true);
         DataSet batch = batch();
         fast.fit(batch); // keeps the forward output for the next backward pass
@@ -271,7 +271,7 @@ class FastConvolutionTest {
         MultiLayerConfiguration conf = configuration();
         MultiLayerNetwork reference = new MultiLayerNetwork(conf);
         reference.init();
-        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(conf)).dl4j());
+        MultiLayerNetwork fast = new MultiLayerNetwork((MultiLayerConfiguration) NetworkConfiguration.of(conf).withNativeLayers().dl4j());
         fast.init();
         DataSet batch = batch();
         reference.fit(batch);
@@ -287,7 +287,7 @@ class FastConvolutionTest {
 
     @Test
     void firstLayerSkipsOnlyTheInputGradient() {
-        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
+        MultiLayerConfiguration fastConf = (MultiLayerConfiguration) NetworkConfiguration.of(configuration()).withNativeLayers().dl4j();
         assertThat(((FastConvolution) fastConf.getConf(0).getLayer()).isInputGradient()).isFalse();
         assertThat(((FastConvolution) fastConf.getConf(2).getLayer()).isInputGradient()).isTrue();
 
@@ -305,7 +305,7 @@ class FastConvolutionTest {
 
     @Test
     void survivesJsonRoundTrip() {
-        MultiLayerConfiguration fast = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(configuration())).dl4j();
+        MultiLayerConfiguration fast = (MultiLayerConfiguration) NetworkConfiguration.of(configuration()).withNativeLayers().dl4j();
         String json = fast.toJson();
         assertThat(json).contains(FastConvolution.class.getName()).contains("\"inputGradient\" : false");
         assertThat(MultiLayerConfiguration.fromJson(json)).isEqualTo(fast);

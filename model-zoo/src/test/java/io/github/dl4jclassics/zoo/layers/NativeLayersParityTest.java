@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The zoo's PyTorch parity check (as in {@code ParityTest}) for networks rebuilt by {@link NativeLayers#apply}: the
+ * The zoo's PyTorch parity check (as in {@code ParityTest}) for networks rebuilt by {@link NativeLayers#useNative}: the
  * native LRN and fast convolution layers give PyTorch's logits too. Skipped without PyTorch.
  */
 class NativeLayersParityTest {
@@ -66,7 +66,7 @@ class NativeLayersParityTest {
 
         ClassicModel model = ModelRegistry.standard().get(id);
         ModelSpec spec = new ModelSpec(classes, InputShape.parse(input), 0);
-        NetworkConfiguration configuration = NativeLayers.apply(Predictor.logitsConfiguration(model.configuration(spec)));
+        NetworkConfiguration configuration = Predictor.logitsConfiguration(model.configuration(spec)).withNativeLayers();
         ClassifierNetwork net = ClassifierNetwork.fromConfiguration(configuration);
         NpzWeights.read(dir.resolve("weights.npz")).loadInto(model, net);
 

@@ -31,7 +31,7 @@ class NativeLayersTest {
         ClassicModel model = ModelRegistry.standard().get("alexnet-scene");
         ModelSpec spec = model.defaultSpec(3);
         MultiLayerConfiguration original = (MultiLayerConfiguration) model.configuration(spec).dl4j();
-        MultiLayerConfiguration swapped = (MultiLayerConfiguration) NativeLayers.apply(NetworkConfiguration.of(original)).dl4j();
+        MultiLayerConfiguration swapped = (MultiLayerConfiguration) NetworkConfiguration.of(original).withNativeLayers().dl4j();
 
         int replaced = 0;
         for (int i = 0; i < original.getConfs().size(); i++) {
@@ -71,7 +71,7 @@ class NativeLayersTest {
         ClassicModel model = ModelRegistry.standard().get("resnet18");
         ModelSpec spec = new ModelSpec(6, InputShape.parse("3x64x64"), 3);
         ComputationGraphConfiguration original = (ComputationGraphConfiguration) model.configuration(spec).dl4j();
-        ComputationGraphConfiguration swapped = (ComputationGraphConfiguration) NativeLayers.apply(NetworkConfiguration.of(original)).dl4j();
+        ComputationGraphConfiguration swapped = (ComputationGraphConfiguration) NetworkConfiguration.of(original).withNativeLayers().dl4j();
         long convolutions = swapped.getVertices().values().stream()
                 .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastConvolution)
                 .count();

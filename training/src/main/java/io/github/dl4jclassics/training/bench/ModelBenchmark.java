@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * with the fast path on ({@link FastPath}), fed one fixed random float32 batch, warmed up, then each timed step is
  * measured on its own and the median reported, so a step disturbed by other processes does not move the result.
  * The data is created once: what is timed is the network, as in a training loop whose data arrives asynchronously.
- * The network is the model's configuration with {@link NativeLayers#apply native layers} (DL4J's LRN replaced by
+ * The network is the model's configuration with {@link NativeLayers native layers} (DL4J's LRN replaced by
  * {@link io.github.dl4jclassics.zoo.layers.NativeLocalResponseNormalization}; a no-op once the zoo uses it).
  */
 public final class ModelBenchmark {
