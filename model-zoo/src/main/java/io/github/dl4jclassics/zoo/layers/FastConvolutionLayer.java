@@ -10,7 +10,9 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -49,6 +51,10 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private INDArray lastInput;
     /** The backward path chosen at the first backward pass (from the output's shape), null before. */
     private Boolean direct;
+    /** oneDNN forward primitives, by input shape (full batches and an epoch's last one). */
+    private final List<OneDnnConvolutionForward> oneDnnForwards = new ArrayList<>(2);
+    /** Zeros for a layer without bias (oneDNN's primitive is made with one). */
+    private INDArray zeroBias;
     /** oneDNN weight-gradient primitives of a first layer, by input shape (full batches and an epoch's last one). */
     private final List<OneDnnWeightGradient> oneDnnWeightGradients = new ArrayList<>(2);
 
@@ -76,7 +82,60 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             lastInput = null;
             return new Pair<>(output, null);
         }
+        if (oneDnnForwardPossible()) {
+            return new Pair<>(oneDnnPreOutput(training, workspaceMgr), null);
+        }
         return super.preOutput(training, forBackprop, workspaceMgr);
+    }
+
+    /** {@code z = conv(x, W) + b} through {@link OneDnnConvolutionForward}, in an ACTIVATIONS array as DL4J's helper. */
+    private INDArray oneDnnPreOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = input.castTo(dataType);
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+        INDArray bias = hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)
+                : zeroBias();
+        OneDnnConvolutionForward forward = null;
+        for (OneDnnConvolutionForward f : oneDnnForwards) {
+            if (f.fits(x.shape())) {
+                forward = f;
+            }
+        }
+        if (forward == null) {
+            if (oneDnnForwards.size() == 2) {
+                oneDnnForwards.remove(0);
+            }
+            forward = new OneDnnConvolutionForward(x.shape(), weights.size(0), layerConf().getKernelSize(),
+                    layerConf().getStride(), layerConf().getPadding());
+            oneDnnForwards.add(forward);
+        }
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, forward.outputShape(), 'c');
+        forward.compute(x, weights, bias, z);
+        return z;
+    }
+
+    private INDArray zeroBias() {
+        if (zeroBias == null) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                zeroBias = Nd4j.zeros(dataType, layerConf().getNOut());
+            }
+        }
+        return zeroBias;
+    }
+
+    /**
+     * Whether this forward pass can run {@link OneDnnConvolutionForward}: where DL4J would take its oneDNN helper
+     * path, for a few-channel, undilated, explicitly padded NCHW float convolution.
+     */
+    private boolean oneDnnForwardPossible() {
+        FastConvolution c = (FastConvolution) layerConf();
+        return helper != null && helperCountFail == 0
+                && input != null && input.rank() == 4
+                && dataType == DataType.FLOAT
+                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && c.getConvolutionMode() != ConvolutionMode.Same
+                && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
+                && c.getWeightNoise() == null
+                && OneDnnConvolutionForward.suits(c.getNIn());
     }
 
     @Override
@@ -109,7 +168,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         int[] pad = layerConf().getPadding();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        if (!withInputGradient && OneDnnWeightGradient.available()) {
+        if (!withInputGradient && OneDnn.available()) {
             oneDnnWeightGradient(x.shape(), delta.size(1), kernel, layerConf().getStride(), pad)
                     .compute(x, delta, weightGrad);
             if (biasGrad != null) {
@@ -166,7 +225,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     String backwardPath() {
         FastConvolution c = (FastConvolution) layerConf();
         if (!c.isInputGradient()) {
-            return OneDnnWeightGradient.available() ? "oneDNN backward-weights (first layer: parameter gradients only)"
+            return OneDnn.available() ? "oneDNN backward-weights (first layer: parameter gradients only)"
                     : "direct (first layer: parameter gradients only)";
         }
         return direct == null ? "no backward pass yet" : BackwardChoice.describe(direct);
@@ -183,7 +242,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /** Whether a first layer's weight gradient can run oneDNN's backward-weights primitive: as direct, any stride. */
     private boolean oneDnnPossible() {
-        return OneDnnWeightGradient.available() && gradientsFromOutputPossible();
+        return OneDnn.available() && gradientsFromOutputPossible();
     }
 
     /** The forward output is kept (helper path, ReLU or identity); an undilated, explicitly padded NCHW float one. */

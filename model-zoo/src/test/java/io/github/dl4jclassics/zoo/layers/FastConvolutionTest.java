@@ -177,7 +177,7 @@ class FastConvolutionTest {
 
     @Test
     void oneDnnWeightGradientEqualsConv2dBpsForEveryShape() {
-        assertThat(OneDnnWeightGradient.available()).as("oneDNN presets load on linux-x86_64").isTrue();
+        assertThat(OneDnn.available()).as("oneDNN presets load on linux-x86_64").isTrue();
         Nd4j.getRandom().setSeed(11);
         // LeNet-5's conv1, a padded layer with an odd size, a batch of one, ResNet's stem (7x7/2, padding 3) and
         // AlexNet's (11x11/4, padding 2) with a truncated last row.
@@ -259,6 +259,40 @@ class FastConvolutionTest {
     }
 
     @Test
+    void oneDnnForwardEqualsLibnd4jsConvolution() {
+        Nd4j.getRandom().setSeed(12);
+        long[][] inputs = {{16, 3, 32, 32}, {4, 6, 14, 14}, {2, 3, 67, 64}, {3, 16, 9, 7}};
+        int[][] kernels = {{5, 5}, {5, 5}, {11, 11}, {3, 3}};
+        int[][] strides = {{1, 1}, {1, 1}, {4, 4}, {2, 1}};
+        int[][] pads = {{0, 0}, {2, 2}, {2, 2}, {1, 0}};
+        long[] outs = {6, 16, 8, 5};
+        for (int t = 0; t < inputs.length; t++) {
+            int[] k = kernels[t];
+            int[] st = strides[t];
+            int[] p = pads[t];
+            INDArray x = Nd4j.rand(DataType.FLOAT, inputs[t]);
+            INDArray w = Nd4j.randn(DataType.FLOAT, outs[t], inputs[t][1], k[0], k[1]);
+            INDArray b = Nd4j.randn(DataType.FLOAT, outs[t]);
+            OneDnnConvolutionForward forward = new OneDnnConvolutionForward(inputs[t], outs[t], k, st, p);
+            INDArray expected = Nd4j.create(DataType.FLOAT, forward.outputShape());
+            Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(expected)
+                    .addIntegerArguments(k[0], k[1], st[0], st[1], p[0], p[1], 1, 1, 0, 0, 1).build());
+            INDArray got = expected.ulike();
+            forward.compute(x, w, b, got);
+            assertThat(relativeDifference(got, expected)).as("shape %d", t).isLessThan(1e-5);
+            // Into a view (written by a copy) and from a view of the weights.
+            INDArray wide = Nd4j.zeros(DataType.FLOAT, expected.size(0), expected.size(1) + 2, expected.size(2),
+                    expected.size(3));
+            INDArray view = wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 1 + expected.size(1)));
+            forward.compute(x, w.dup('f'), b, view);
+            assertThat(relativeDifference(view, expected)).isLessThan(1e-5);
+            assertThat(wide.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                    .amaxNumber().doubleValue()).as("nothing written beside the view").isZero();
+        }
+    }
+
+    @Test
     void rejectsAnUnknownBackwardSetting() {
         System.setProperty(BackwardChoice.PROPERTY, "winograd");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BackwardChoice.direct(new int[]{3, 3}, 2, 2, 512, CpuIsa.AVX2))
@@ -279,9 +313,10 @@ class FastConvolutionTest {
 
         assertThat(convolutionsInOneStep(reference, batch, "conv2d")).as("DL4J's layer: forward again in backprop").isEqualTo(4);
         assertThat(convolutionsInOneStep(reference, batch, "conv2d_bp")).isEqualTo(2);
-        // Two forward convolutions; the first layer's weight gradient is oneDNN's backward-weights primitive, called
-        // directly (no libnd4j operation), or a forward convolution of swapped axes when that is switched off.
-        assertThat(convolutionsInOneStep(fast, batch, "conv2d")).isEqualTo(OneDnnWeightGradient.available() ? 2 : 3);
+        // Both layers have few input channels: their forward passes are oneDNN's primitive called directly, and so is
+        // the first layer's weight gradient (no libnd4j operation); with that switched off, two forward convolutions
+        // and the first layer's weight gradient as a forward convolution of swapped axes.
+        assertThat(convolutionsInOneStep(fast, batch, "conv2d")).isEqualTo(OneDnn.available() ? 0 : 3);
         assertThat(convolutionsInOneStep(fast, batch, "conv2d_bp")).isEqualTo(1);
     }
 
