@@ -35,6 +35,13 @@ public enum Workaround {
             "subclass DL4J's layer implementations and read their protected fields (helper, helperCountFail, "
                     + "input, gradientViews); a field renamed or a method signature changed breaks them silently."),
 
+    /** {@code model-zoo: zoo.layers.OneDnn}. */
+    ONEDNN_PRESETS_ON_ND4J_BUFFERS("io.github.dl4jclassics.zoo.layers.OneDnn, OneDnnConvolutionForward, "
+            + "OneDnnWeightGradient (model-zoo)",
+            "call oneDNN 2.5.2 from org.bytedeco:dnnl 2.5.2-1.5.7 on ND4J's buffers: the presets must be built on the "
+                    + "JavaCPP of ND4J (1.5.7 in M2.1) and share its libgomp; a DL4J with another JavaCPP needs the "
+                    + "matching presets (or -Ddl4jclassics.oneDnnDirect=false)."),
+
     /** {@code model-zoo: NetworkConfiguration.Graph.cloneWithCounts}. */
     GRAPH_CLONE_LOSES_COUNTS("io.github.dl4jclassics.zoo.NetworkConfiguration.Graph#cloneWithCounts (model-zoo)",
             "ComputationGraphConfiguration.clone() resets the iteration and epoch counts in M2.1; resumed graphs "
