@@ -122,9 +122,16 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         return zeroBias;
     }
 
+    /** Output pixels of this layer for the current input (truncate mode). */
+    private long outputPixels(FastConvolution c) {
+        long oh = (input.size(2) + 2L * c.getPadding()[0] - c.getKernelSize()[0]) / c.getStride()[0] + 1;
+        long ow = (input.size(3) + 2L * c.getPadding()[1] - c.getKernelSize()[1]) / c.getStride()[1] + 1;
+        return oh * ow;
+    }
+
     /**
      * Whether this forward pass can run {@link OneDnnConvolutionForward}: where DL4J would take its oneDNN helper
-     * path, for a few-channel, undilated, explicitly padded NCHW float convolution.
+     * path, for an undilated, explicitly padded NCHW float convolution of a shape where it is faster.
      */
     private boolean oneDnnForwardPossible() {
         FastConvolution c = (FastConvolution) layerConf();
@@ -135,7 +142,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
                 && c.getConvolutionMode() != ConvolutionMode.Same
                 && c.getDilation()[0] == 1 && c.getDilation()[1] == 1
                 && c.getWeightNoise() == null
-                && OneDnnConvolutionForward.suits(c.getNIn());
+                && OneDnnConvolutionForward.suits(c.getNIn(), c.getNOut(), c.getStride(), outputPixels(c));
     }
 
     @Override

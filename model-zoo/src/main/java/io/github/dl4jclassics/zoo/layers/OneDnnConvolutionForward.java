@@ -44,7 +44,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * primitive each time. For LeNet-5's conv1 at batch 64, 1.27 ms against 0.96 ms here, conv2 0.40 against 0.21
  * (docs/PERFORMANCE.md, round 4): the primitive, its layouts (oneDNN's choice: plain input for few channels, blocked
  * output) and the reorders are made once per input shape, and the algorithm is direct whatever the machine.
- * Used for layers with at most {@value #MAX_INPUT_CHANNELS} input channels, where it was measured faster.
+ *
+ * <p>Which layers use it is a rule ({@link #suits}) from one forward pass per layer shape of the zoo's models (batch
+ * 64, one thread, {@code BackwardPathProbe -Dprobe.forward=true}): few input channels (LeNets, first layers: 1.3 to
+ * 2.7x faster), strided convolutions (ResNet's stem 16.9 -> 11.3 ms, its downsampling 1x1 and 3x3 layers 15-30 %),
+ * 512 output channels (ResNet's and VGG's 2x2 and 4x4 layers: 30.4 -> 14.5 ms) and 32x32 outputs and larger (VGG's
+ * first block: 54 -> 34 ms). Elsewhere (3x3 stride-1 layers of 128-256 channels on 4x4 to 16x16 images) libnd4j's
+ * choice was as fast or up to 40 % faster (AlexNet2's 6x6 layers), so those stay on libnd4j.
  */
 final class OneDnnConvolutionForward {
 
@@ -67,9 +73,17 @@ final class OneDnnConvolutionForward {
     private final dnnl_exec_arg_t convolutionArgs;
     private final dnnl_exec_arg_t reorderDstArgs;
 
-    /** Whether layers should take this path: switched on, loaded, and the layer has few input channels. */
-    static boolean suits(long inputChannels) {
-        return inputChannels <= MAX_INPUT_CHANNELS && OneDnn.available();
+    /** Output channels from which the direct forward pass is used. */
+    static final long MIN_OUTPUT_CHANNELS = 512;
+
+    /** Output pixels from which the direct forward pass is used (32x32). */
+    static final long MIN_OUTPUT_PIXELS = 1024;
+
+    /** Whether a layer should take this path (the rule of the class comment), when switched on and loaded. */
+    static boolean suits(long inputChannels, long outputChannels, int[] stride, long outputPixels) {
+        boolean faster = inputChannels <= MAX_INPUT_CHANNELS || stride[0] > 1 || stride[1] > 1
+                || outputChannels >= MIN_OUTPUT_CHANNELS || outputPixels >= MIN_OUTPUT_PIXELS;
+        return faster && OneDnn.available();
     }
 
     /**

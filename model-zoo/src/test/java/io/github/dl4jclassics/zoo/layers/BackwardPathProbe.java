@@ -64,6 +64,10 @@ public final class BackwardPathProbe {
                     inputs.put(l, acts.get(gc.getVertexInputs().get(name).get(0)));
                 }
             }
+            if (Boolean.getBoolean("probe.forward")) {
+                forward(p[0], layers, inputs, seen);
+                continue;
+            }
             for (Layer l : layers) {
                 if (!(l instanceof FastConvolutionLayer f)) {
                     continue;
@@ -116,6 +120,36 @@ public final class BackwardPathProbe {
                 System.out.printf(Locale.ROOT, "%-18s %-34s conv2d_bp %8.2f ms  direct %8.2f ms  -> %s%n", p[0], key,
                         t[0], t[1], t[0] <= t[1] ? "conv2d_bp" : "direct");
             }
+        }
+    }
+
+    /** Forward pass of every convolution layer: libnd4j's conv2d against {@link OneDnnConvolutionForward}. */
+    private static void forward(String model, List<Layer> layers, Map<Layer, INDArray> inputs, Map<String, double[]> seen) {
+        for (Layer l : layers) {
+            if (!(l instanceof FastConvolutionLayer f) || inputs.get(l) == null) {
+                continue;
+            }
+            FastConvolution c = (FastConvolution) f.layerConf();
+            INDArray in = inputs.get(l).dup();
+            INDArray w = f.getParam("W");
+            INDArray b = c.hasBias() ? f.getParam("b") : Nd4j.zeros(DataType.FLOAT, w.size(0));
+            int[] k = c.getKernelSize();
+            int[] st = c.getStride();
+            int[] pad = c.getPadding();
+            String key = String.format(Locale.ROOT, "fwd %dx%d k%dx%d s%d p%d in%d out%d", in.size(2), in.size(3), k[0], k[1],
+                    st[0], pad[0], in.size(1), w.size(0));
+            if (seen.containsKey(key)) {
+                continue;
+            }
+            OneDnnConvolutionForward direct = new OneDnnConvolutionForward(in.shape(), w.size(0), k, st, pad);
+            INDArray out = Nd4j.create(DataType.FLOAT, direct.outputShape());
+            Runnable libnd4j = () -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in, w, b).addOutputs(out)
+                    .addIntegerArguments(k[0], k[1], st[0], st[1], pad[0], pad[1], 1, 1, 0, 0, 1).build());
+            Runnable ours = () -> direct.compute(in, w, b, out);
+            double[] t = {best(libnd4j), best(ours)};
+            seen.put(key, t);
+            System.out.printf(Locale.ROOT, "%-18s %-40s conv2d %8.2f ms  oneDNN direct %8.2f ms  -> %s%n", model, key,
+                    t[0], t[1], t[0] <= t[1] ? "conv2d" : "direct");
         }
     }
 
