@@ -242,6 +242,29 @@ class SparkExecutorDataTest {
     }
 
     @Test
+    void prepareSparkDataPacksAheadAndTheRunReusesIt() throws IOException {
+        String packedUri = temp.resolve("ahead").toUri().toString();
+        String printed = SparkRunTest.run(0, "prepare-spark-data", "lenet5-fashion-mnist-sample", "--to", packedUri,
+                "--limit-train", "600", "--limit-test", "100");
+        assertThat(printed).contains("lenet5-fashion-mnist-sample: 550 / 50 / 100 train / validation / test images (png)");
+        Path index;
+        try (Stream<Path> files = Files.walk(temp.resolve("ahead"))) {
+            index = files.filter(p -> p.getFileName().toString().equals(FileBatchPacker.INDEX)).findFirst().orElseThrow();
+        }
+        FileTime packedAt = Files.getLastModifiedTime(index);
+        JsonNode result = Json.mapper().readTree(SparkRunTest.run(0, "run", "lenet5-fashion-mnist-sample", "--spark",
+                "--master", "local[2]", "--spark-data", "executors", "--spark-data-uri", packedUri, "--epochs", "1",
+                "--limit-train", "600", "--limit-test", "100", "--out", temp.resolve("runs").toString(), "--json"));
+        assertThat(result.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(Files.getLastModifiedTime(index)).isEqualTo(packedAt);
+        try (Stream<Path> folders = Files.list(temp.resolve("ahead"))) {
+            assertThat(folders.count()).isEqualTo(1);
+        }
+        assertThat(SparkRunTest.runErr(1, "prepare-spark-data", "lenet5-fashion-mnist-sample", "--to", "/no/scheme"))
+                .contains("needs a scheme and a path");
+    }
+
+    @Test
     void dataSettingsAreValidatedWithClearMessages() {
         assertThatThrownBy(() -> new DistributedConfig(null, null, null, null, null, null, "everywhere", null))
                 .hasMessageContaining("distributed.data must be \"driver\" or \"executors\", got \"everywhere\"");
