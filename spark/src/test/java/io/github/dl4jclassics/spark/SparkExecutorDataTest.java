@@ -265,6 +265,34 @@ class SparkExecutorDataTest {
     }
 
     @Test
+    void aRunContinuedWithFromTrainsOnFromThePackedData() throws IOException {
+        // --from takes the recipe from NAME (as for every other setting), so the data mode is given again.
+        String packedUri = temp.resolve("packed").toUri().toString();
+        String out = temp.resolve("runs").toString();
+        JsonNode first = Json.mapper().readTree(SparkRunTest.run(0, "run", "lenet5-fashion-mnist-sample", "--spark",
+                "--master", "local[2]", "--spark-data", "executors", "--spark-data-uri", packedUri, "--epochs", "1",
+                "--limit-train", "700", "--limit-test", "100", "--out", out, "--json"));
+        Path firstRun = Path.of(first.get("runDirectory").asText());
+        JsonNode continued = Json.mapper().readTree(SparkRunTest.run(0, "run", "lenet5-fashion-mnist-sample", "--spark",
+                "--master", "local[2]", "--spark-data", "executors", "--spark-data-uri", packedUri, "--from",
+                firstRun.toString(), "--epochs", "+1", "--limit-train", "700", "--limit-test", "100", "--out", out,
+                "--json"));
+        assertThat(continued.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(continued.get("epochs").asInt()).isEqualTo(2);
+        Path secondRun = Path.of(continued.get("runDirectory").asText());
+        assertThat(Files.readAllLines(secondRun.resolve("epochs.csv"))).hasSize(3);
+        JsonNode spark = Json.mapper().readTree(secondRun.resolve("environment.json").toFile()).get("spark");
+        assertThat(spark.get("data").asText()).isEqualTo("executors");
+        assertThat(spark.get("dataUri").asText()).isEqualTo(packedUri);
+        try (Stream<Path> folders = Files.list(temp.resolve("packed"))) {
+            assertThat(folders.count()).as("one packing, reused by the continuation").isEqualTo(1);
+        }
+        // Continued from epoch 1's weights: the second epoch's training loss is below the first's.
+        List<String> rows = Files.readAllLines(secondRun.resolve("epochs.csv"));
+        assertThat(Double.parseDouble(rows.get(2).split(",")[2])).isLessThan(Double.parseDouble(rows.get(1).split(",")[2]));
+    }
+
+    @Test
     void dataSettingsAreValidatedWithClearMessages() {
         assertThatThrownBy(() -> new DistributedConfig(null, null, null, null, null, null, "everywhere", null))
                 .hasMessageContaining("distributed.data must be \"driver\" or \"executors\", got \"everywhere\"");
