@@ -6,9 +6,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Accumulates predictions batch by batch into {@link SplitMetrics}: top-1, top-5, top-k, mean cross-entropy
- * loss, confusion matrix, and per-class precision, recall and F1.
+ * loss, confusion matrix, and per-class precision, recall and F1. Serializable and {@link #merge mergeable}, so
+ * parts of a split can be accumulated in different processes (Spark executors) and combined.
  */
-public final class MetricsAccumulator {
+public final class MetricsAccumulator implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final double MIN_PROBABILITY = 1e-12;
 
@@ -25,7 +28,9 @@ public final class MetricsAccumulator {
         if (k < 1) {
             throw new IllegalArgumentException("top-k needs k >= 1, got " + k);
         }
-        this.classes = List.copyOf(classes);
+        // A plain list (never handed out): serializers such as Kryo rebuild it element by element, which an
+        // immutable List.copyOf refuses.
+        this.classes = new java.util.ArrayList<>(classes);
         this.k = k;
         this.confusion = new long[classes.size()][classes.size()];
     }
@@ -87,6 +92,24 @@ public final class MetricsAccumulator {
         }
         lossSum += -Math.log(Math.max(trueScore, MIN_PROBABILITY));
         confusion[trueClass][predicted]++;
+    }
+
+    /** Adds the examples {@code other} accumulated (same classes and k) to this one's. */
+    public void merge(MetricsAccumulator other) {
+        if (!classes.equals(other.classes) || k != other.k) {
+            throw new IllegalArgumentException("cannot merge metrics of classes " + other.classes + " (top-" + other.k
+                    + ") into " + classes + " (top-" + k + ")");
+        }
+        for (int t = 0; t < confusion.length; t++) {
+            for (int p = 0; p < confusion.length; p++) {
+                confusion[t][p] += other.confusion[t][p];
+            }
+        }
+        count += other.count;
+        top1Correct += other.top1Correct;
+        top5Correct += other.top5Correct;
+        topKCorrect += other.topKCorrect;
+        lossSum += other.lossSum;
     }
 
     private static float orLowest(float score) {

@@ -58,6 +58,15 @@ public final class RunEnding {
         SplitMetrics test = Evaluator.evaluate(network, data.evalIterator(data.test(), batchSize), data.classNames(), topK);
         SplitMetrics validation = data.validation() == null ? null
                 : Evaluator.evaluate(network, data.evalIterator(data.validation(), batchSize), data.classNames(), topK);
+        return judgeAndWrite(test, validation, subject, status, started, folder);
+    }
+
+    /**
+     * Judges metrics measured elsewhere (e.g. on Spark executors) and writes result.json, the confusion CSVs and
+     * the report into {@code folder}, as {@link #evaluateAndWrite} does.
+     */
+    public static RunResult judgeAndWrite(SplitMetrics test, SplitMetrics validation, Subject subject, RunStatus status,
+                                          Started started, RunLayout folder) throws IOException {
         Double measured = RunResult.measuredValue(subject.documented(), test, validation);
         // Every documented value, measured; the headline decides the verdict, another overall value can fail it.
         // A shortened run is not judged at all: the documented values were measured with the full recipe.

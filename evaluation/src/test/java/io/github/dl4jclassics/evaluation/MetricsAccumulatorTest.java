@@ -57,6 +57,43 @@ class MetricsAccumulatorTest {
     }
 
     @Test
+    void partsAccumulatedApartAndMergedAfterSerializationEqualTheWhole() throws Exception {
+        Random random = new Random(5);
+        List<String> classes = List.of("a", "b", "c", "d", "e", "f");
+        MetricsAccumulator whole = new MetricsAccumulator(classes, 3);
+        MetricsAccumulator first = new MetricsAccumulator(classes, 3);
+        MetricsAccumulator second = new MetricsAccumulator(classes, 3);
+        for (int i = 0; i < 40; i++) {
+            float[] p = new float[classes.size()];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = random.nextFloat();
+            }
+            int label = random.nextInt(classes.size());
+            whole.add(p, label);
+            (i < 17 ? first : second).add(p, label);
+        }
+        // As Spark executors do: each part travels serialized before the driver merges them.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(second);
+        }
+        MetricsAccumulator shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (MetricsAccumulator) in.readObject();
+        }
+        first.merge(shipped);
+        SplitMetrics merged = first.result();
+        SplitMetrics expected = whole.result();
+        assertThat(merged.count()).isEqualTo(40);
+        assertThat(merged.top1()).isEqualTo(expected.top1());
+        assertThat(merged.topK()).isEqualTo(expected.topK());
+        assertThat(merged.loss()).isCloseTo(expected.loss(), within(1e-12));
+        assertThat(merged.confusionMatrix()).isDeepEqualTo(expected.confusionMatrix());
+        assertThatThrownBy(() -> first.merge(new MetricsAccumulator(List.of("a", "b"), 3)))
+                .hasMessageContaining("cannot merge metrics of classes [a, b]");
+    }
+
+    @Test
     void confusionMatrixCountsAndRowNormalised() {
         SplitMetrics m = handExample();
         assertThat(m.confusionMatrix()).isDeepEqualTo(new long[][]{{2, 1, 0, 0}, {1, 1, 0, 0}, {0, 0, 0, 1}, {0, 0, 0, 0}});

@@ -29,6 +29,7 @@ public final class SparkMain {
         CommandLine commandLine = Main.commandLine();
         commandLine.getCommandSpec().removeSubcommand("run");
         commandLine.addSubcommand("run", new SparkRunCommand());
+        commandLine.addSubcommand("prepare-spark-data", new PrepareSparkDataCommand());
         commandLine.setCommandName("dl4j-classics-spark");
         return commandLine;
     }

@@ -2,7 +2,12 @@ package io.github.dl4jclassics.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jclassics.common.Json;
+import io.github.dl4jclassics.data.DataFiles;
+import io.github.dl4jclassics.data.DatasetRegistry;
+import io.github.dl4jclassics.data.DatasetSource;
 import io.github.dl4jclassics.data.PreparedData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.github.dl4jclassics.experiments.manifest.DistributedConfig;
 import io.github.dl4jclassics.experiments.manifest.ExperimentManifest;
 import io.github.dl4jclassics.experiments.run.DistributedTraining;
@@ -15,7 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Spark context for the runs of one command: each epoch trains data-parallel with dl4j-spark's parameter
- * averaging ({@link SparkEpochFitter}); the run folder, validation, checkpoints and evaluation stay on the driver.
+ * averaging. With {@code distributed.data} "driver" (the default) the driver prepares and sends the minibatches
+ * ({@link SparkEpochFitter}) and evaluates; with "executors" the splits are packed once under
+ * {@code distributed.dataUri} and the executors read, prepare and evaluate them ({@link ExecutorReadEpochFitter}).
+ * The run folder, the schedule and the checkpoints stay on the driver.
  */
 public final class SparkTraining implements DistributedTraining, AutoCloseable {
 
@@ -24,6 +32,10 @@ public final class SparkTraining implements DistributedTraining, AutoCloseable {
     private final JavaSparkContext spark;
     private final String master;
     private DistributedConfig lastSettings;
+    private String dataMode;
+    private String dataUri;
+    private PreparedData packedFor;
+    private ExecutorReadEpochFitter executorFitter;
 
     private SparkTraining(JavaSparkContext spark) {
         this.spark = spark;
@@ -59,10 +71,28 @@ public final class SparkTraining implements DistributedTraining, AutoCloseable {
         return spark;
     }
 
+    /**
+     * Where the runs of this context read their data, over the manifest's {@code distributed.data} and
+     * {@code distributed.dataUri}: the command line's {@code --spark-data} and {@code --spark-data-uri} (null: the
+     * manifest's).
+     */
+    public SparkTraining withData(String mode, String uri) {
+        this.dataMode = mode;
+        this.dataUri = uri;
+        return this;
+    }
+
     @Override
     public ExperimentManifest prepare(ExperimentManifest manifest) {
         DistributedConfig declared = manifest.distributed() != null ? manifest.distributed()
                 : new DistributedConfig(null, null, null, null, null, null);
+        if (dataMode != null || dataUri != null) {
+            String mode = dataMode != null ? dataMode : dataUri != null ? DistributedConfig.DATA_EXECUTORS : declared.data();
+            // --spark-data driver drops a manifest's dataUri; --spark-data-uri alone means executors.
+            String uri = dataUri != null ? dataUri
+                    : DistributedConfig.DATA_EXECUTORS.equals(mode) ? declared.dataUri() : null;
+            declared = declared.withData(mode, uri);
+        }
         if (declared.workers() != null && declared.workers() != workers()) {
             LOG.warn("the run was started with {} workers and continues with {}: the averaging changes", declared.workers(),
                     workers());
@@ -91,6 +121,11 @@ public final class SparkTraining implements DistributedTraining, AutoCloseable {
             cluster.put("batchSizePerWorker", lastSettings.batchSizePerWorker());
             cluster.put("averagingFrequency", lastSettings.averagingFrequency());
             cluster.put("workerPrefetch", lastSettings.workerPrefetch());
+            // Where the images were read: by the driver (sent as minibatches) or by the executors from dataUri.
+            cluster.put("data", lastSettings.data());
+            if (lastSettings.dataUri() != null) {
+                cluster.put("dataUri", lastSettings.dataUri());
+            }
         }
         cluster.put("executorJavaOptions", spark.getConf().get("spark.executor.extraJavaOptions", ""));
         return environment;
@@ -98,9 +133,43 @@ public final class SparkTraining implements DistributedTraining, AutoCloseable {
 
     @Override
     public EpochFitter fitter(ExperimentManifest manifest, PreparedData data) {
-        DistributedConfig settings = manifest.distributed() != null && manifest.distributed().workers() != null
-                ? manifest.distributed() : prepare(manifest).distributed();
+        DistributedConfig settings = settings(manifest);
+        if (settings.executorsReadData()) {
+            return executorFitter(manifest, settings, data);
+        }
         return new SparkEpochFitter(spark, settings, data, manifest.training().seed());
+    }
+
+    @Override
+    public SplitEvaluator evaluator(ExperimentManifest manifest, PreparedData data) {
+        DistributedConfig settings = settings(manifest);
+        return settings.executorsReadData() ? executorFitter(manifest, settings, data) : null;
+    }
+
+    private DistributedConfig settings(ExperimentManifest manifest) {
+        return manifest.distributed() != null && manifest.distributed().workers() != null
+                ? manifest.distributed() : prepare(manifest).distributed();
+    }
+
+    /** Packs (or finds packed) the run's splits under dataUri, once per run, for training and evaluation. */
+    private ExecutorReadEpochFitter executorFitter(ExperimentManifest manifest, DistributedConfig settings,
+                                                   PreparedData data) {
+        if (packedFor != data) {
+            DatasetSource source = DatasetRegistry.standard().get(manifest.data().dataset());
+            DataFiles files = DataFiles.of(manifest.data().location());
+            PackedData packed;
+            try {
+                packed = FileBatchPacker.pack(source, files, manifest.data(), data, settings.dataUri(),
+                        FileBatchPacker.DEFAULT_FILES_PER_BATCH, spark.hadoopConfiguration());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot pack the data set under " + settings.dataUri() + ": "
+                        + e.getMessage(), e);
+            }
+            executorFitter = new ExecutorReadEpochFitter(spark, settings, data, packed, manifest.training().seed(),
+                    manifest.evaluation().topK(), manifest.training().batchSize());
+            packedFor = data;
+        }
+        return executorFitter;
     }
 
     @Override

@@ -33,4 +33,22 @@ class SparkLocalClusterTest {
         assertThat(spark.get("master").asText()).isEqualTo("local-cluster[2,1,2048]");
         assertThat(spark.get("workers").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void lenetTrainsOnTwoExecutorJvmsThatReadThePackedFilesThemselves() throws IOException {
+        // The executors are separate JVMs and the RDDs hold only the zips' paths: the images reach them only by
+        // reading the file:// folder themselves. Validation and test are measured there too.
+        String packedUri = temp.resolve("packed").toUri().toString();
+        JsonNode result = Json.mapper().readTree(SparkRunTest.run(0, "run", "lenet5-fashion-mnist-sample", "--spark",
+                "--master", "local-cluster[2,1,2048]", "--spark-data", "executors", "--spark-data-uri", packedUri,
+                "--epochs", "2", "--batch-size", "16", "--limit-train", "900", "--limit-test", "200",
+                "--out", temp.resolve("runs").toString(), "--json"));
+        assertThat(result.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(result.get("test").get("top1").asDouble()).isGreaterThan(0.3);
+        Path runFolder = Path.of(result.get("runDirectory").asText());
+        JsonNode spark = Json.mapper().readTree(runFolder.resolve("environment.json").toFile()).get("spark");
+        assertThat(spark.get("master").asText()).isEqualTo("local-cluster[2,1,2048]");
+        assertThat(spark.get("data").asText()).isEqualTo("executors");
+        assertThat(spark.get("dataUri").asText()).isEqualTo(packedUri);
+    }
 }

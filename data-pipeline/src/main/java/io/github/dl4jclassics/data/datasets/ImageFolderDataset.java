@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * A class-per-folder image set. Train and test folders are found by name ({@code seg_train}/{@code seg_test} as
@@ -123,8 +124,29 @@ public final class ImageFolderDataset implements DatasetSource {
         return read(files, subset, config, LoadOptions.defaults());
     }
 
+    /** The files {@link #read} decodes for a subset, in its order (unreadable ones are skipped only when decoding). */
+    public record SelectedFiles(ImageFolderReader.Listing listing, int[] selected, String description) {
+
+        /** The selected files, in order. */
+        public List<Path> files() {
+            return Arrays.stream(selected).mapToObj(i -> listing.files().get(i)).toList();
+        }
+
+        /** Their labels (indices into {@code listing.classNames()}), in order. */
+        public int[] labels() {
+            return Arrays.stream(selected).map(i -> listing.labels()[i]).toArray();
+        }
+    }
+
     @Override
     public ImageSet read(DataFiles files, Subset subset, DataConfig config, LoadOptions options) throws IOException {
+        SelectedFiles selected = select(files, subset, config);
+        return ImageFolderReader.read(selected.listing(), selected.selected(), options, selected.description(), id)
+                .images();
+    }
+
+    /** Which files of {@code files} make up {@code subset}: the train and test folders, or the seeded hold-out. */
+    public SelectedFiles select(DataFiles files, Subset subset, DataConfig config) {
         Path root = directory(files);
         if (root == null) {
             throw new DataFormatException(id + " must be read from a directory, not " + files);
@@ -135,7 +157,8 @@ public final class ImageFolderDataset implements DatasetSource {
             ImageFolderReader.Listing train = ImageFolderReader.list(folders.get()[0], null);
             ImageFolderReader.Listing listing = subset == Subset.TRAIN ? train
                     : ImageFolderReader.list(folders.get()[1], train.classNames());
-            return ImageFolderReader.read(listing, null, options, name + " (" + listing.root() + ")", id).images();
+            return new SelectedFiles(listing, IntStream.range(0, listing.size()).toArray(),
+                    name + " (" + listing.root() + ")");
         }
         if (!allowSingleFolder) {
             throw new DataFormatException(root + ": no train and test folders (expected one of " + TRAIN_NAMES
@@ -158,8 +181,8 @@ public final class ImageFolderDataset implements DatasetSource {
         int[] part = subset == Subset.TRAIN ? Arrays.copyOfRange(permutation, 0, total - testSize)
                 : Arrays.copyOfRange(permutation, total - testSize, total);
         Arrays.sort(part);
-        return ImageFolderReader.read(listing, part, options, name + " (" + root + ", test fraction "
-                + config.testFraction() + ", seed " + seed + ")", id).images();
+        return new SelectedFiles(listing, part, name + " (" + root + ", test fraction " + config.testFraction()
+                + ", seed " + seed + ")");
     }
 
     @Override

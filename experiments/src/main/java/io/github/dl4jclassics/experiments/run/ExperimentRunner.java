@@ -320,8 +320,10 @@ public final class ExperimentRunner {
         TrainingConfig training = start.training();
         int batchSize = training.batchSize();
         int k = manifest.evaluation().topK();
+        DistributedTraining.SplitEvaluator remote = distributed == null ? null : distributed.evaluator(manifest, data);
         Validator validator = data.validation() == null ? null : net -> {
-            SplitMetrics m = Evaluator.evaluate(net, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
+            SplitMetrics m = remote != null ? remote.evaluate(net, true)
+                    : Evaluator.evaluate(net, data.evalIterator(data.validation(), batchSize), data.classNames(), k);
             return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
         };
         CheckpointStore checkpoints = new CheckpointStore(run.checkpoints(),
@@ -359,8 +361,13 @@ public final class ExperimentRunner {
         });
         writePicture(run, ImageGrid.CONV1_FILTERS_PNG, file -> RunPictures.writeConv1Filters(trained,
                 "First-layer filters of " + manifest.name() + " after " + outcome.epochsRun() + " epochs", file));
-        return RunEnding.evaluateAndWrite(trained, data, batchSize, k,
-                subject(manifest, inputs, outcome.epochsRun(), notComparable), RunStatus.COMPLETED, started, run);
+        RunEnding.Subject subject = subject(manifest, inputs, outcome.epochsRun(), notComparable);
+        if (remote != null) {
+            SplitMetrics test = remote.evaluate(trained, false);
+            SplitMetrics validation = data.validation() == null ? null : remote.evaluate(trained, true);
+            return RunEnding.judgeAndWrite(test, validation, subject, RunStatus.COMPLETED, started, run);
+        }
+        return RunEnding.evaluateAndWrite(trained, data, batchSize, k, subject, RunStatus.COMPLETED, started, run);
     }
 
     private static RunEnding.Subject subject(ExperimentManifest manifest, Inputs inputs, int epochs, String notComparable) {
