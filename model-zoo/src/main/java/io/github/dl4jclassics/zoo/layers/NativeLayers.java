@@ -4,6 +4,7 @@ import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.NetworkConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
@@ -20,6 +21,9 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
+ * <p>Batch normalisation becomes a {@link PyTorchBatchNormalization} on every backend (a training-semantics fix,
+ * not a speed-up); {@link #stock} turns it back too.
+ *
  * <p>The native layers are a CPU run-time matter only: {@link #forBackend} swaps them in when a network is built or
  * loaded on the CPU backend (on CUDA, DL4J's own layers with their cuDNN helpers run), and {@link #stock} turns them
  * back into DL4J's layers for everything that is saved, so a saved model opens in plain DL4J.
@@ -28,6 +32,7 @@ public final class NativeLayers {
 
     private static final String FAST_CONVOLUTION = FastConvolution.class.getName();
     private static final String NATIVE_LRN = NativeLocalResponseNormalization.class.getName();
+    private static final String PYTORCH_BATCH_NORM = PyTorchBatchNormalization.class.getName();
 
     private NativeLayers() {
     }
@@ -42,7 +47,21 @@ public final class NativeLayers {
      * own layers, which use cuDNN) on any other backend.
      */
     public static NetworkConfiguration forBackend(NetworkConfiguration configuration) {
-        return onThisBackend() ? apply(configuration) : stock(configuration);
+        return onThisBackend() ? apply(configuration) : pytorchBatchNormalization(stock(configuration));
+    }
+
+    /**
+     * A copy of {@code configuration} with every DL4J {@link BatchNormalization} replaced by a
+     * {@link PyTorchBatchNormalization} (PyTorch's training semantics, on every backend; {@link #apply} does it too).
+     */
+    public static NetworkConfiguration pytorchBatchNormalization(NetworkConfiguration configuration) {
+        NetworkConfiguration copy = configuration.copy();
+        for (NeuralNetConfiguration layer : copy.layerConfigurations().values()) {
+            if (layer.getLayer() != null && layer.getLayer().getClass() == BatchNormalization.class) {
+                layer.setLayer(PyTorchBatchNormalization.of((BatchNormalization) layer.getLayer()));
+            }
+        }
+        return copy;
     }
 
     /**
@@ -92,7 +111,7 @@ public final class NativeLayers {
 
     /** Whether {@code json} (a network configuration) names one of the native layers. */
     public static boolean namesNativeLayers(String json) {
-        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN);
+        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN) || json.contains(PYTORCH_BATCH_NORM);
     }
 
     private static void toStock(JsonNode node) {
@@ -103,6 +122,8 @@ public final class NativeLayers {
                 object.remove("inputGradient");
             } else if (type.equals(NATIVE_LRN)) {
                 object.put("@class", LocalResponseNormalization.class.getName());
+            } else if (type.equals(PYTORCH_BATCH_NORM)) {
+                object.put("@class", BatchNormalization.class.getName());
             }
         }
         for (JsonNode child : node) {
@@ -152,6 +173,8 @@ public final class NativeLayers {
             conf.setLayer(nativeLrn(lrn));
         } else if (layer != null && layer.getClass() == ConvolutionLayer.class) {
             conf.setLayer(fastConvolution((ConvolutionLayer) layer));
+        } else if (layer != null && layer.getClass() == BatchNormalization.class) {
+            conf.setLayer(PyTorchBatchNormalization.of((BatchNormalization) layer));
         }
     }
 }
