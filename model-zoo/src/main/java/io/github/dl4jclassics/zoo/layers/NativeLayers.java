@@ -21,8 +21,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
- * <p>Batch normalisation becomes a {@link PyTorchBatchNormalization} on every backend (a training-semantics fix,
- * not a speed-up); {@link #stock} turns it back too.
+ * <p>{@link #forBackend} also makes batch normalisation a {@link PyTorchBatchNormalization}, on every backend (a
+ * training-semantics fix, not a speed-up, so not part of {@link #apply}); {@link #stock} turns it back too.
  *
  * <p>The native layers are a CPU run-time matter only: {@link #forBackend} swaps them in when a network is built or
  * loaded on the CPU backend (on CUDA, DL4J's own layers with their cuDNN helpers run), and {@link #stock} turns them
@@ -47,12 +47,13 @@ public final class NativeLayers {
      * own layers, which use cuDNN) on any other backend.
      */
     public static NetworkConfiguration forBackend(NetworkConfiguration configuration) {
-        return onThisBackend() ? apply(configuration) : pytorchBatchNormalization(stock(configuration));
+        return pytorchBatchNormalization(onThisBackend() ? apply(configuration) : stock(configuration));
     }
 
     /**
      * A copy of {@code configuration} with every DL4J {@link BatchNormalization} replaced by a
-     * {@link PyTorchBatchNormalization} (PyTorch's training semantics, on every backend; {@link #apply} does it too).
+     * {@link PyTorchBatchNormalization} (PyTorch's training semantics: {@link #forBackend} does it on every backend;
+     * {@link #apply}, the speed-ups alone, does not).
      */
     public static NetworkConfiguration pytorchBatchNormalization(NetworkConfiguration configuration) {
         NetworkConfiguration copy = configuration.copy();
@@ -173,8 +174,6 @@ public final class NativeLayers {
             conf.setLayer(nativeLrn(lrn));
         } else if (layer != null && layer.getClass() == ConvolutionLayer.class) {
             conf.setLayer(fastConvolution((ConvolutionLayer) layer));
-        } else if (layer != null && layer.getClass() == BatchNormalization.class) {
-            conf.setLayer(PyTorchBatchNormalization.of((BatchNormalization) layer));
         }
     }
 }
