@@ -27,6 +27,11 @@ public class TraceCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the trace files.")
     Path out;
 
+    @Option(names = "--float64", description = {"Train the steps in double precision (initialised as in a run, then cast):",
+            "for step-by-step comparisons of batch-norm networks, whose float32 runs part from PyTorch's at ReLU inputs",
+            "within rounding distance of 0."})
+    boolean float64;
+
     @Mixin
     RecipeOverrides overrides;
 
@@ -40,13 +45,13 @@ public class TraceCommand implements Callable<Integer> {
         }
         ExperimentManifest manifest = ExperimentRunner.resolve(manifests.loader().load(experiment),
                 overrides.applyTo(RunOptions.builder(), false).build());
-        TrainingTrace.Trace trace = TrainingTrace.write(manifest, overrides.dataDir, steps, out);
+        TrainingTrace.Trace trace = TrainingTrace.write(manifest, overrides.dataDir, steps, out, float64);
         System.out.println(trace.dropoutDisabledIn().isEmpty() ? "dropout: none in this model"
                 : "dropout disabled for the trace in " + String.join(", ", trace.dropoutDisabledIn())
                         + " (PyTorch's replay runs without it too); everything else as in `run`");
-        System.out.printf(Locale.ROOT, "%s (%s, %s, %d classes), %s, batch %d, seed %d%s%n", trace.manifest(),
-                trace.model(), trace.input(), trace.classes(), trace.optimizer(), trace.batchSize(), trace.seed(),
-                trace.mixup() ? ", mixup (soft labels)" : "");
+        System.out.printf(Locale.ROOT, "%s (%s, %s, %d classes), optimizer %s, batch %d, seed %d, %s%s%n",
+                trace.manifest(), trace.model(), trace.input(), trace.classes(), trace.optimizer(), trace.batchSize(),
+                trace.seed(), trace.dtype(), trace.mixup() ? ", mixup (soft labels)" : "");
         for (TrainingTrace.Step step : trace.steps()) {
             System.out.printf(Locale.ROOT, "step %3d  lr %.6g  loss %.7f%n", step.step(), step.lr(), step.loss());
         }

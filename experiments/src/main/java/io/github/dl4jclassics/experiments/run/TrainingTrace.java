@@ -31,6 +31,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,7 +68,7 @@ public final class TrainingTrace {
 
     /** What {@code trace.json} holds. */
     public record Trace(String manifest, String model, String input, int classes, long seed, int batchSize,
-                        boolean mixup, List<String> dropoutDisabledIn, Map<String, Object> optimizer,
+                        String dtype, boolean mixup, List<String> dropoutDisabledIn, Map<String, Object> optimizer,
                         Double gradientClipping, List<Step> steps) {
     }
 
@@ -79,13 +80,26 @@ public final class TrainingTrace {
      * {@code dataDir} (null: the manifest's location) and writes the trace files to {@code out}.
      */
     public static Trace write(ExperimentManifest manifest, Path dataDir, int steps, Path out) throws IOException {
+        return write(manifest, dataDir, steps, out, false);
+    }
+
+    /**
+     * As {@link #write(ExperimentManifest, Path, int, Path)}; with {@code float64} the network (initialised as in a
+     * run, then cast) trains in double precision. A float32 trace of a batch-norm network drifts from PyTorch's
+     * float32 replay within a few steps whenever a ReLU input lies within rounding distance of 0 (the two
+     * implementations round differently and take different sides); in float64 that all but never happens, so the
+     * comparison shows the semantic differences alone. The files stay float32 (the initial weights and the batches
+     * are float32 values exactly; the final ones are rounded to float32).
+     */
+    public static Trace write(ExperimentManifest manifest, Path dataDir, int steps, Path out, boolean float64)
+            throws IOException {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
         ExperimentRunner.Inputs inputs = new ExperimentRunner().prepareInputs(manifest, dataDir, null);
         TrainingStart start = NetworkAssembly.fresh(inputs.model(), inputs.spec(), manifest.training(), manifest.transfer());
         TrainingConfig training = start.training();
-        ClassifierNetwork network = start.network();
+        ClassifierNetwork network = float64 ? inDoublePrecision(start.network()) : start.network();
         ImageSetIterator data = inputs.data().trainIterator(training.batchSize(), training.seed());
         if (steps > data.batchesPerEpoch()) {
             throw new IllegalArgumentException("--steps " + steps + " is more than the " + data.batchesPerEpoch()
@@ -112,6 +126,9 @@ public final class TrainingTrace {
         for (int step = 0; step < steps; step++) {
             DataSet batch = data.next();
             batches.add(batch.copy());
+            if (float64) {
+                batch = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels().castTo(DataType.DOUBLE));
+            }
             // DL4J's score is the loss plus the regularisation term of the parameters the step starts from.
             double regularisation = regularisationScore(network);
             network.fit(batch);
@@ -121,16 +138,22 @@ public final class TrainingTrace {
         AtomicFiles.write(out.resolve(BATCHES), tmp -> writeBatches(batches, data.hasMixedLabels(), tmp));
         AtomicFiles.write(out.resolve(FINAL), tmp -> NpzWeights.write(network, tmp));
         ClassifierNetwork logits = Predictor.logitsConfiguration(network.configuration()).initialise(network.params().dup());
-        INDArray x0 = batches.get(0).getFeatures();
+        INDArray x0 = batches.get(0).getFeatures().castTo(network.params().dataType());
         AtomicFiles.write(out.resolve(LOGITS), tmp -> NpyArrays.write(tmp, logits.output(x0, false)));
 
         var input = manifest.model().input();
         Trace result = new Trace(manifest.name(), inputs.model().id(),
                 input.channels() + "x" + input.height() + "x" + input.width(), manifest.model().classes(),
-                training.seed(), training.batchSize(), data.hasMixedLabels(), withoutDropout,
+                training.seed(), training.batchSize(), float64 ? "float64" : "float32", data.hasMixedLabels(), withoutDropout,
                 optimizer(training.optimizer()), training.gradientClipping(), trace);
         AtomicFiles.writeString(out.resolve(TRACE), Json.write(result));
         return result;
+    }
+
+    /** The same network (parameters cast, a fresh updater) computing in float64. */
+    private static ClassifierNetwork inDoublePrecision(ClassifierNetwork network) {
+        return network.isGraph() ? ClassifierNetwork.of(network.graph().convertDataType(DataType.DOUBLE))
+                : ClassifierNetwork.of(network.multiLayer().convertDataType(DataType.DOUBLE));
     }
 
     /** The optimiser in {@code torch.optim}'s terms ({@code weightDecay}: AdamW's decoupled one for adamw). */

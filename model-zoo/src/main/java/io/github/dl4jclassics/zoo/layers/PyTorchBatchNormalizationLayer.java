@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -46,6 +47,14 @@ public class PyTorchBatchNormalizationLayer extends BatchNormalization {
             // No unbiased variance of one value (PyTorch refuses to train on it); DL4J's update stays.
             return result;
         }
+        // Temporaries outside DL4J's workspaces: the backward pass's workspace holds the epsilons of the other layers.
+        try (MemoryWorkspace scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            updateVarianceGradient(conf, x, dims);
+        }
+        return result;
+    }
+
+    private void updateVarianceGradient(org.deeplearning4j.nn.conf.layers.BatchNormalization conf, INDArray x, int[] dims) {
         INDArray unbiased = x.var(true, dims);
         double decay = conf.getDecay();
         if (conf.isUseLogStd()) {
@@ -61,6 +70,5 @@ public class PyTorchBatchNormalizationLayer extends BatchNormalization {
             INDArray gradient = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
             gradient.assign(variance.sub(unbiased.reshape(variance.shape())).muli(1 - decay));
         }
-        return result;
     }
 }
