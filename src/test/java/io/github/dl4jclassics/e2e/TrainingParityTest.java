@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -88,16 +89,29 @@ class TrainingParityTest {
                         optimizer(new OptimizerConfig("adam", 1e-3, null, null, 1e-4, null, null, null, null, null))),
                 Arguments.of("AdamW (LeNet-5, decoupled decay 0.01)", "lenet5-fashion-mnist", null, false,
                         optimizer(new OptimizerConfig("adamw", 1e-3, null, null, null, null, null, null, null, null))),
-                Arguments.of("LRN + dropout off (alexnet-scene)", "alexnet-scene", null, false,
-                        UnaryOperator.<ExperimentManifest>identity()),
                 // Batch-norm networks in float64 (trace --float64): see TrainingTrace.write.
                 Arguments.of("batch norm, SGD heavy ball + weight decay (ResNet-18, float64)", "resnet18-scene", null, true,
                         optimizer(new OptimizerConfig("sgd", 1e-3, 0.9, null, 5e-4, null, null, null, null, null))),
-                Arguments.of("batch norm, Adam + weight decay (VGG-11-BN, vgg16-cifar10's recipe, float64)",
-                        "vgg16-cifar10", "vgg11-bn", true, UnaryOperator.<ExperimentManifest>identity()),
                 Arguments.of("mixup, soft labels + weight decay, none on gamma/beta (resnet18-mixup-scene, "
                         + "batchNormWeightDecay false, float64)", "resnet18-mixup-scene", null, true,
                         optimizer(new OptimizerConfig("sgd", 1e-3, 0.9, null, 5e-4, null, null, null, null, false))));
+    }
+
+    /** The recipes whose 20 steps take minutes on 2 cores (a 4096-wide AlexNet, VGG-11-BN in float64): -Pslow. */
+    static Stream<Arguments> slowRecipes() {
+        return Stream.of(
+                Arguments.of("LRN + dropout off (alexnet-scene)", "alexnet-scene", null, false,
+                        UnaryOperator.<ExperimentManifest>identity()),
+                Arguments.of("batch norm, Adam + weight decay (VGG-11-BN, vgg16-cifar10's recipe, float64)",
+                        "vgg16-cifar10", "vgg11-bn", true, UnaryOperator.<ExperimentManifest>identity()));
+    }
+
+    @Tag("slow")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("slowRecipes")
+    void slowTraceReplaysInPyTorch(String label, String name, String modelId, boolean float64,
+                                   UnaryOperator<ExperimentManifest> change) throws Exception {
+        traceReplaysInPyTorch(label, name, modelId, float64, change);
     }
 
     private static UnaryOperator<ExperimentManifest> optimizer(OptimizerConfig config) {
