@@ -13,9 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trace NAME|FILE --steps N --out DIR}: the first N training steps of a run, for a PyTorch replay. */
-@Command(name = "trace", description = {
-        "Train the first N steps of an experiment exactly as `run` does (dropout off) and write init.npz,",
-        "batches.npz, trace.json, final.npz and logits.npy for scripts/pytorch-replay."})
+@Command(name = "trace", description = "Train the first N steps of an experiment exactly as `run` does (dropout off)"
+        + " and write init.npz, batches.npz, trace.json, final.npz and logits.npy for scripts/pytorch-replay.")
 public class TraceCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME|MANIFEST_FILE", description = "Experiment name (see `list`) or a manifest .json path.")
@@ -27,9 +26,9 @@ public class TraceCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the trace files.")
     Path out;
 
-    @Option(names = "--float64", description = {"Train the steps in double precision (initialised as in a run, then cast):",
-            "for step-by-step comparisons of batch-norm networks, whose float32 runs part from PyTorch's at ReLU inputs",
-            "within rounding distance of 0."})
+    @Option(names = "--float64", description = "Train the steps in double precision (initialised as in a run, then"
+            + " cast): for step-by-step comparisons of batch-norm networks, whose float32 runs part from PyTorch's at"
+            + " ReLU inputs within rounding distance of 0.")
     boolean float64;
 
     @Mixin
