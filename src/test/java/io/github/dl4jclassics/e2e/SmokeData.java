@@ -145,6 +145,67 @@ final class SmokeData {
         }
     }
 
+    /**
+     * The Scene layout with textured images: per class a sine pattern of its own frequency, per image a random phase,
+     * independent noise per pixel and channel, values well inside 0..255. Unlike the flat colours above, no two pixels
+     * tie and no channel is constant, so a network's activations have no exact zeros or ties that two floating-point
+     * implementations could resolve differently (for step-by-step comparisons such as {@code TrainingParityTest}).
+     */
+    static Path texturedScene(Path dir, int trainPerClass, int testPerClass, int side) throws IOException {
+        texturedTree(dir.resolve("seg_train"), SCENE_CLASSES, trainPerClass, side, 5);
+        texturedTree(dir.resolve("seg_test"), SCENE_CLASSES, testPerClass, side, 6);
+        return dir;
+    }
+
+    /** CIFAR-10's binary layout with the textured images of {@link #texturedScene}. */
+    static Path texturedCifar10(Path dir, int perBatch, int testCount) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("batches.meta.txt"),
+                "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n", StandardCharsets.US_ASCII);
+        for (int b = 0; b <= 5; b++) {
+            Random random = new Random(100 + b);
+            int count = b == 0 ? testCount : perBatch;
+            byte[] data = new byte[count * 3073];
+            for (int r = 0; r < count; r++) {
+                int label = (r + b) % 10;
+                data[r * 3073] = (byte) label;
+                double phase = random.nextDouble() * 2 * Math.PI;
+                for (int c = 0; c < 3; c++) {
+                    for (int p = 0; p < 1024; p++) {
+                        data[r * 3073 + 1 + c * 1024 + p] = (byte) texture(label, c, p % 32, p / 32, 32, phase, random);
+                    }
+                }
+            }
+            Files.write(dir.resolve(b == 0 ? "test_batch.bin" : "data_batch_" + b + ".bin"), data);
+        }
+        return dir;
+    }
+
+    private static void texturedTree(Path root, List<String> classes, int perClass, int side, long seed) throws IOException {
+        Random random = new Random(seed);
+        for (int label = 0; label < classes.size(); label++) {
+            Path folder = Files.createDirectories(root.resolve(classes.get(label)));
+            for (int i = 0; i < perClass; i++) {
+                double phase = random.nextDouble() * 2 * Math.PI;
+                BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        image.setRGB(x, y, texture(label, 0, x, y, side, phase, random) << 16
+                                | texture(label, 1, x, y, side, phase, random) << 8 | texture(label, 2, x, y, side, phase, random));
+                    }
+                }
+                if (!ImageIO.write(image, "jpg", folder.resolve(String.format("%d_%03d.jpg", label, i)).toFile())) {
+                    throw new IOException("no JPEG writer");
+                }
+            }
+        }
+    }
+
+    private static int texture(int label, int channel, int x, int y, int side, double phase, Random random) {
+        double wave = Math.sin(2 * Math.PI * ((label % 3 + 1) * x + (label / 3 + 1) * y) / side + phase + channel * 2.1);
+        return clamp((int) Math.round(128 + 50 * wave + random.nextInt(81) - 40));
+    }
+
     private static int[] colour(int label) {
         return new int[]{(label * 73) % 256, (label * 151 + 60) % 256, (label * 199 + 120) % 256};
     }

@@ -207,10 +207,13 @@ public sealed interface NetworkConfiguration permits NetworkConfiguration.Sequen
 
     /**
      * A copy of this configuration for the current ND4J backend: {@link #withNativeLayers} on the CPU,
-     * {@link #withStockLayers} (DL4J's own layers, which use cuDNN) on any other backend.
+     * {@link #withStockLayers} (DL4J's own layers, which use cuDNN) on any other backend; batch normalisation with
+     * PyTorch's training semantics on every backend ({@link NativeLayers#usePyTorchBatchNormalization}).
      */
     default NetworkConfiguration forBackend() {
-        return NativeLayers.onThisBackend() ? withNativeLayers() : withStockLayers();
+        NetworkConfiguration copy = NativeLayers.onThisBackend() ? withNativeLayers() : withStockLayers();
+        NativeLayers.usePyTorchBatchNormalization(copy.layerConfigurations().values());
+        return copy;
     }
 
     /** A copy with the project's faster layers in place of DL4J's ({@link NativeLayers#useNative}). */

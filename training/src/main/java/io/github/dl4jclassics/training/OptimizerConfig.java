@@ -10,6 +10,9 @@ import java.util.Locale;
  * parameter (weights and biases) before the optimiser step. That is DL4J's {@code L2Regularization(lambda)}
  * (whose loss term is {@code lambda/2 * |w|^2}), not DL4J's {@code WeightDecay}. {@code decoupledWeightDecay}
  * is AdamW's: {@code w -= lr * lambda * w} after the step, which is DL4J's {@code WeightDecay(lambda, true)}.
+ * Both cover batch norm's gamma and beta too, as PyTorch's {@code weight_decay} does for
+ * {@code model.parameters()} (what the notes pass); {@code batchNormWeightDecay: false} leaves them out, as recipes
+ * do that put normalisation parameters in a parameter group with {@code weight_decay=0}.
  *
  * @param type one of sgd, adam, adamw, rmsprop
  */
@@ -22,7 +25,8 @@ public record OptimizerConfig(
         Double decoupledWeightDecay,
         Double beta1,
         Double beta2,
-        Double epsilon) {
+        Double epsilon,
+        Boolean batchNormWeightDecay) {
 
     public static final java.util.List<String> TYPES = java.util.List.of("sgd", "adam", "adamw", "rmsprop");
 
@@ -43,14 +47,20 @@ public record OptimizerConfig(
     }
 
     public OptimizerConfig withLearningRate(double rate) {
-        return new OptimizerConfig(type, rate, momentum, nesterov, weightDecay, decoupledWeightDecay, beta1, beta2, epsilon);
+        return new OptimizerConfig(type, rate, momentum, nesterov, weightDecay, decoupledWeightDecay, beta1, beta2, epsilon,
+                batchNormWeightDecay);
+    }
+
+    /** Whether weight decay covers batch norm's gamma and beta (default: yes, as PyTorch's for every parameter). */
+    public boolean decaysBatchNorm() {
+        return !Boolean.FALSE.equals(batchNormWeightDecay);
     }
 
     public static OptimizerConfig adam(double learningRate) {
-        return new OptimizerConfig("adam", learningRate, null, null, null, null, null, null, null);
+        return new OptimizerConfig("adam", learningRate, null, null, null, null, null, null, null, null);
     }
 
     public static OptimizerConfig sgd(double learningRate, double momentum) {
-        return new OptimizerConfig("sgd", learningRate, momentum, null, null, null, null, null, null);
+        return new OptimizerConfig("sgd", learningRate, momentum, null, null, null, null, null, null, null);
     }
 }

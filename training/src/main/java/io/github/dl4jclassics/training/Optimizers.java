@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import io.github.dl4jclassics.training.updaters.PyTorchAdam;
 import io.github.dl4jclassics.training.updaters.SgdMomentum;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -23,15 +24,19 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * <ul>
  *   <li>sgd + momentum: {@link SgdMomentum}, PyTorch's update exactly (heavy ball, or Nesterov with
  *       {@code nesterov: true}); DL4J's own {@code Nesterovs} differs once the learning rate changes.</li>
- *   <li>adam: DL4J's Adam; it adds epsilon to {@code sqrt(v)} before the bias correction of v, PyTorch after it
- *       (a difference of order epsilon).</li>
- *   <li>adamw: Adam plus DL4J's {@code WeightDecay(lambda, applyLR=true)}, applied after the Adam step:
+ *   <li>adam: {@link PyTorchAdam}, PyTorch's formula; DL4J's own Adam adds epsilon to {@code sqrt(v)} before the
+ *       bias correction of v, an effective epsilon 31.6x PyTorch's at step 1 that changes the updates of elements
+ *       with small gradients by whole percents. Saved models name DL4J's Adam ({@link PyTorchAdam#dl4jEquivalent}).</li>
+ *   <li>adamw: {@link PyTorchAdam} plus DL4J's {@code WeightDecay(lambda, applyLR=true)}, applied after the Adam step:
  *       {@code w -= lr * (adam + lambda * w)}, which equals PyTorch's AdamW ({@code w *= 1 - lr * lambda} first),
  *       because the Adam step does not depend on w. Default lambda 0.01 as in PyTorch.</li>
  *   <li>rmsprop: DL4J's RmsProp with PyTorch's alpha 0.99 and epsilon 1e-8 (DL4J adds epsilon inside the square
  *       root, PyTorch outside; negligible except for tiny second moments).</li>
  *   <li>weightDecay: PyTorch's coupled {@code weight_decay} = DL4J's {@code L2Regularization} on weights and
- *       biases (gradient += lambda * w before the updater). DL4J's {@code WeightDecay} is the decoupled kind.</li>
+ *       biases (gradient += lambda * w before the updater). DL4J's {@code WeightDecay} is the decoupled kind.
+ *       Both also cover batch norm's gamma and beta, as PyTorch's {@code weight_decay} on {@code model.parameters()}
+ *       does (the zoo's batch norm is {@code PyTorchBatchNormalization}, which applies them; DL4J's own ignores
+ *       them); {@code batchNormWeightDecay: false} leaves them out.</li>
  *   <li>gradientClipping: each gradient element clipped to [-v, v] ({@code clip_grad_value_}); PyTorch's
  *       global-norm clipping has no DL4J equivalent.</li>
  * </ul>
@@ -54,10 +59,10 @@ public final class Optimizers {
                 // Not DL4J's Nesterovs: it is always Nesterov and keeps its velocity in learning-rate units.
                 yield momentum == 0 ? new Sgd(lr) : new SgdMomentum(lr, momentum, nesterov);
             }
-            case "adam" -> new Adam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
+            case "adam" -> new PyTorchAdam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
                     orDefault(config.epsilon(), 1e-8));
             // DL4J has no AdamW class: Adam plus the decoupled WeightDecay term of regularization() is AdamW.
-            case "adamw" -> new Adam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
+            case "adamw" -> new PyTorchAdam(lr, orDefault(config.beta1(), 0.9), orDefault(config.beta2(), 0.999),
                     orDefault(config.epsilon(), 1e-8));
             case "rmsprop" -> new RmsProp(lr, 0.99, orDefault(config.epsilon(), 1e-8));
             default -> throw new IllegalArgumentException("unknown optimizer " + config.type());
@@ -84,8 +89,9 @@ public final class Optimizers {
             if (layer instanceof BaseLayer base) {
                 base.setIUpdater(updater(optimizer));
                 base.setBiasUpdater(updater(optimizer));
-                base.setRegularization(regularization(optimizer));
-                base.setRegularizationBias(regularization(optimizer));
+                boolean decayed = optimizer.decaysBatchNorm() || !(layer instanceof BatchNormalization);
+                base.setRegularization(decayed ? regularization(optimizer) : new ArrayList<>());
+                base.setRegularizationBias(decayed ? regularization(optimizer) : new ArrayList<>());
                 if (gradientClipping != null) {
                     base.setGradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue);
                     base.setGradientNormalizationThreshold(gradientClipping);

@@ -26,7 +26,7 @@ public final class ResumableRun {
 
     /** Momentum SGD with weight decay, dropout, and warm-up then ReduceLROnPlateau: every kind of state a checkpoint holds. */
     static TrainingConfig config(int epochs) {
-        return new TrainingConfig(new OptimizerConfig("sgd", 0.05, 0.9, false, 1e-4, null, null, null, null), 32, epochs,
+        return new TrainingConfig(new OptimizerConfig("sgd", 0.05, 0.9, false, 1e-4, null, null, null, null, null), 32, epochs,
                 5, new WarmupSchedule(1, 0.5, new ReduceOnPlateauSchedule("validation.top1", null, 0.5, 0, 0.5, "abs", 0, null)),
                 null, null, 1);
     }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dl4j-classics", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classic image-classification papers, reproduced with Deeplearning4j.",
         subcommands = {ListCommand.class, RunCommand.class, DescribeCommand.class, PredictCommand.class,
-                EvaluateCommand.class, CompareCommand.class, DownloadCommand.class, BenchCommand.class, RegressCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+                EvaluateCommand.class, CompareCommand.class, DownloadCommand.class, BenchCommand.class, RegressCommand.class,
+                CacheCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final String DEFAULT_EXPERIMENT = "lenet5-fashion-mnist-sample";

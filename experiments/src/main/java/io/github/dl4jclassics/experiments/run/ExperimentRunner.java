@@ -273,10 +273,10 @@ public final class ExperimentRunner {
     }
 
     /** What a run needs that is validated before anything is written. */
-    private record Inputs(ClassicModel model, ModelSpec spec, DatasetSource source, DataFiles files, PreparedData data) {
+    record Inputs(ClassicModel model, ModelSpec spec, DatasetSource source, DataFiles files, PreparedData data) {
     }
 
-    private Inputs prepareInputs(ExperimentManifest manifest, Path dataDir, DataStatistics saved) throws IOException {
+    Inputs prepareInputs(ExperimentManifest manifest, Path dataDir, DataStatistics saved) throws IOException {
         ClassicModel model = models.get(manifest.model().id());
         DatasetSource source = datasets.get(manifest.data().dataset());
         DataFiles files = new DataLocator(dataDir).locate(source, manifest.data().location());

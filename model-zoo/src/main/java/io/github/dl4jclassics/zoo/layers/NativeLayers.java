@@ -4,6 +4,7 @@ import io.github.dl4jclassics.common.FastPath;
 import java.util.Collection;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
@@ -26,11 +27,16 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * a saved model opens in plain DL4J. This class works on DL4J's layer configurations only: the network-level swap
  * (copying the configuration, which layers) is {@code NetworkConfiguration}'s, so this package depends on nothing
  * of the zoo above it.
+ *
+ * <p>Batch normalisation becomes a {@link PyTorchBatchNormalization} on every backend ({@link
+ * #usePyTorchBatchNormalization}, called by {@code NetworkConfiguration.forBackend()}: a training-semantics fix, not
+ * a speed-up, so not part of {@link #useNative}); {@link #useStock} turns it back too.
  */
 public final class NativeLayers {
 
     private static final String FAST_CONVOLUTION = FastConvolution.class.getName();
     private static final String NATIVE_LRN = NativeLocalResponseNormalization.class.getName();
+    private static final String PYTORCH_BATCH_NORM = PyTorchBatchNormalization.class.getName();
 
     private NativeLayers() {
     }
@@ -38,6 +44,18 @@ public final class NativeLayers {
     /** Whether the native layers are used at run time: on ND4J's CPU backend only. */
     public static boolean onThisBackend() {
         return "CPU".equalsIgnoreCase(FastPath.status().backend());
+    }
+
+    /**
+     * Puts a {@link PyTorchBatchNormalization} in place of every DL4J {@link BatchNormalization}, in place
+     * (PyTorch's training semantics, on every backend).
+     */
+    public static void usePyTorchBatchNormalization(Collection<NeuralNetConfiguration> layers) {
+        for (NeuralNetConfiguration layer : layers) {
+            if (layer.getLayer() != null && layer.getLayer().getClass() == BatchNormalization.class) {
+                layer.setLayer(PyTorchBatchNormalization.of((BatchNormalization) layer.getLayer()));
+            }
+        }
     }
 
     /**
@@ -74,7 +92,7 @@ public final class NativeLayers {
 
     /** Whether {@code json} (a network configuration) names one of the native layers. */
     public static boolean namesNativeLayers(String json) {
-        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN);
+        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN) || json.contains(PYTORCH_BATCH_NORM);
     }
 
     private static void toStock(JsonNode node) {
@@ -85,6 +103,8 @@ public final class NativeLayers {
                 object.remove("inputGradient");
             } else if (type.equals(NATIVE_LRN)) {
                 object.put("@class", LocalResponseNormalization.class.getName());
+            } else if (type.equals(PYTORCH_BATCH_NORM)) {
+                object.put("@class", BatchNormalization.class.getName());
             }
         }
         for (JsonNode child : node) {

@@ -113,7 +113,29 @@ public final class NpyArrays {
     }
 
     public static void write(OutputStream out, INDArray array) throws IOException {
-        long[] shape = array.shape();
+        writeHeader(out, "<f4", array.shape());
+        float[] data = array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        out.write(buf.array());
+    }
+
+    /** Writes {@code values} as int64 (NumPy {@code <i8}, what PyTorch's class-index targets are), C order. */
+    public static void writeLongs(OutputStream out, long[] values, long... shape) throws IOException {
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        if (size != values.length) {
+            throw new IllegalArgumentException(values.length + " values do not fill shape " + java.util.Arrays.toString(shape));
+        }
+        writeHeader(out, "<i8", shape);
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asLongBuffer().put(values);
+        out.write(buf.array());
+    }
+
+    private static void writeHeader(OutputStream out, String descr, long[] shape) throws IOException {
         StringBuilder shapeText = new StringBuilder("(");
         for (long d : shape) {
             shapeText.append(d).append(", ");
@@ -124,7 +146,7 @@ public final class NpyArrays {
             shapeText.setLength(shapeText.length() - 1);
         }
         shapeText.append(')');
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText + ", }";
         // Header (magic 6 + version 2 + length 2 + dict + '\n') is padded with spaces to a multiple of 64 bytes.
         int total = 10 + dict.length() + 1;
         int padded = (total + 63) / 64 * 64;
@@ -137,9 +159,5 @@ public final class NpyArrays {
         head.write((header.length() >> 8) & 0xff);
         head.write(header.getBytes(StandardCharsets.ISO_8859_1));
         out.write(head.toByteArray());
-        float[] data = array.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        out.write(buf.array());
     }
 }

@@ -71,7 +71,7 @@ class SgdMomentumTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nIn(3).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .build();
-        Optimizers.apply(NetworkConfiguration.of(conf), new OptimizerConfig("sgd", 0.1, 0.9, true, 1e-3, null, null, null, null), null);
+        Optimizers.apply(NetworkConfiguration.of(conf), new OptimizerConfig("sgd", 0.1, 0.9, true, 1e-3, null, null, null, null, null), null);
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
         return network;
