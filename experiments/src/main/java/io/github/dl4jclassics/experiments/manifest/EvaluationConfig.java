@@ -8,18 +8,22 @@ import java.util.Set;
 /**
  * The {@code evaluation} section.
  *
- * @param topK     k of the top-k accuracy reported besides top-1 and top-5
+ * @param topK     k of the top-k accuracy reported besides top-1 and top-5 (default 5, also when the section only
+ *                 sets {@code perEpoch})
  * @param perEpoch further splits measured after every epoch, into epochs.csv and the curves: only {@code "test"} (the
  *                 validation split is measured after every epoch already). For notes that evaluate their test set
  *                 per epoch and draw it (the scene note's 'val' folder); these values never choose an epoch or a
  *                 rate. Empty for none
  */
-public record EvaluationConfig(int topK, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> perEpoch) {
+public record EvaluationConfig(Integer topK, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> perEpoch) {
 
     /** The splits {@code perEpoch} may name. */
     public static final List<String> PER_EPOCH_SPLITS = List.of("test");
 
     public EvaluationConfig {
+        if (topK == null) {
+            topK = 5;
+        }
         if (topK < 1) {
             throw new IllegalArgumentException("evaluation.topK must be at least 1, got " + topK);
         }
