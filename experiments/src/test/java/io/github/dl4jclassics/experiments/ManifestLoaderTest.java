@@ -84,18 +84,22 @@ class ManifestLoaderTest {
         assertThatThrownBy(() -> loader.parse(val, "bad.json", "x"))
                 .isInstanceOf(ManifestException.class)
                 .hasMessageContaining("bad.json")
-                .hasMessageContaining("evaluation.perEpoch[0] is 'val'")
-                .hasMessageContaining("allowed: test");
+                .hasMessage("bad.json: field 'evaluation.perEpoch[0]': unknown split 'val'; allowed: test (a note's "
+                        + "'val' folder that is its test set is 'test')");
         String validation = VALID.replace("\"documented\"",
                 "\"evaluation\": {\"perEpoch\": [\"test\", \"validation\"]}, \"documented\"");
         assertThatThrownBy(() -> loader.parse(validation, "bad.json", "x"))
-                .hasMessageContaining("evaluation.perEpoch[1] is 'validation'")
+                .hasMessageContaining("field 'evaluation.perEpoch[1]': 'validation'")
                 .hasMessageContaining("measured after every epoch already");
         String twice = VALID.replace("\"documented\"", "\"evaluation\": {\"perEpoch\": [\"test\", \"test\"]}, \"documented\"");
-        assertThatThrownBy(() -> loader.parse(twice, "bad.json", "x")).hasMessageContaining("evaluation.perEpoch[1] repeats 'test'");
+        assertThatThrownBy(() -> loader.parse(twice, "bad.json", "x")).hasMessageContaining("field 'evaluation.perEpoch[1]': 'test' is listed twice");
         String notAList = VALID.replace("\"documented\"", "\"evaluation\": {\"perEpoch\": true}, \"documented\"");
         assertThatThrownBy(() -> loader.parse(notAList, "bad.json", "x"))
                 .hasMessageContaining("evaluation.perEpoch").hasMessageContaining("a list");
+        // From a part: the message names the part the field came from.
+        assertThatThrownBy(() -> loader.parse("""
+                {"base": ["lenet5-fashion-mnist-sample.json"], "name": "x", "evaluation": {"perEpoch": ["val"]}}
+                """, "mine.json", "x")).hasMessageStartingWith("mine.json: field 'evaluation.perEpoch[0]'");
         String typo = VALID.replace("\"documented\"", "\"evaluation\": {\"perepoch\": [\"test\"]}, \"documented\"");
         assertThatThrownBy(() -> loader.parse(typo, "bad.json", "x"))
                 .hasMessageContaining("unknown field 'perepoch'").hasMessageContaining("perEpoch, topK");

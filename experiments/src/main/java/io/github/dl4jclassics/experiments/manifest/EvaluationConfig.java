@@ -27,24 +27,31 @@ public record EvaluationConfig(Integer topK, @JsonInclude(JsonInclude.Include.NO
         if (topK < 1) {
             throw new IllegalArgumentException("evaluation.topK must be at least 1, got " + topK);
         }
-        perEpoch = perEpoch == null ? List.of() : List.copyOf(perEpoch);
+        perEpoch = perEpoch == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(perEpoch));
+    }
+
+    /**
+     * What is wrong with {@code perEpoch} ("perEpoch[i]: what"), or null. Checked by the manifest loader, which
+     * names the file and the part the field came from.
+     */
+    public String perEpochProblem() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < perEpoch.size(); i++) {
             String split = perEpoch.get(i);
             if ("validation".equals(split)) {
-                throw new IllegalArgumentException("evaluation.perEpoch[" + i + "] is 'validation', which is measured "
-                        + "after every epoch already when the data have a validation split (data.split); allowed: "
-                        + String.join(", ", PER_EPOCH_SPLITS));
+                return "perEpoch[" + i + "]: 'validation' is measured after every epoch already when the "
+                        + "data have a validation split (data.split); allowed: " + String.join(", ", PER_EPOCH_SPLITS);
             }
             if (!PER_EPOCH_SPLITS.contains(split)) {
-                throw new IllegalArgumentException("evaluation.perEpoch[" + i + "] is " + (split == null ? "null"
-                        : "'" + split + "'") + ": unknown split; allowed: " + String.join(", ", PER_EPOCH_SPLITS)
-                        + " (a note's 'val' folder that is its test set is 'test')");
+                return "perEpoch[" + i + "]: unknown split " + (split == null ? "null" : "'" + split + "'") + "; "
+                        + "allowed: " + String.join(", ", PER_EPOCH_SPLITS) + " (a note's 'val' folder that is its test "
+                        + "set is 'test')";
             }
             if (!seen.add(split)) {
-                throw new IllegalArgumentException("evaluation.perEpoch[" + i + "] repeats '" + split + "'");
+                return "perEpoch[" + i + "]: '" + split + "' is listed twice";
             }
         }
+        return null;
     }
 
     public EvaluationConfig(int topK) {
