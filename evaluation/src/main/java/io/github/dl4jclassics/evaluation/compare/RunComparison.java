@@ -275,7 +275,7 @@ public final class RunComparison {
         if (!test.isEmpty()) {
             sentence.append(validation.isEmpty() ? "" : "; ").append("the **test split** of ").append(String.join(", ", test))
                     .append(validation.isEmpty() ? "" : " (dashed lines, \"– test\")")
-                    .append(", evaluated after every epoch as the notes do (evaluation.perEpoch), for the curves only: "
+                    .append(", evaluated after every epoch (evaluation.perEpoch), for the curves only: "
                             + "no epoch or rate was chosen with it");
         }
         List<String> neither = new ArrayList<>(labels);
