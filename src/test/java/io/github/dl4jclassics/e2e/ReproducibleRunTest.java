@@ -21,10 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The same seed gives the same numbers: a run killed with kill -9 and resumed, and a run beside a busy neighbour, end
  * with epochs.csv identical to an undisturbed run's in every column but seconds, and identical weights. LeNet-5's
  * second convolution has an input gradient, so its backward path is chosen by rule (not by timing) in every process.
+ * The runs evaluate the test split after every epoch ({@code evaluation.perEpoch}), so its columns are checked too.
  */
 class ReproducibleRunTest {
 
-    private static final String SAMPLE = Main.DEFAULT_EXPERIMENT;
+    /** The default experiment with the per-epoch test evaluation, a manifest file written by {@link #undisturbedRun}. */
+    private static final String SAMPLE = Main.DEFAULT_EXPERIMENT + "-test-per-epoch";
 
     @TempDir
     static Path shared;
@@ -32,12 +34,15 @@ class ReproducibleRunTest {
     private static Path reference;
 
     private static String[] runArguments(Path out) {
-        return new String[]{"run", SAMPLE, "--epochs", "3", "--seed", "7", "--limit-test", "300",
+        return new String[]{"run", shared.resolve(SAMPLE + ".json").toString(), "--epochs", "3", "--seed", "7", "--limit-test", "300",
                 "--out", out.toString(), "--manifests", Paths.manifests().toString()};
     }
 
     @BeforeAll
     static void undisturbedRun() throws Exception {
+        Files.writeString(shared.resolve(SAMPLE + ".json"), """
+                {"base": ["%s.json"], "name": "%s", "evaluation": {"perEpoch": ["test"]}}
+                """.formatted(Main.DEFAULT_EXPERIMENT, SAMPLE));
         assertThat(Main.execute(runArguments(shared.resolve("reference")))).isZero();
         reference = RunOutputs.onlyRun(shared.resolve("reference"), SAMPLE);
     }
@@ -94,18 +99,25 @@ class ReproducibleRunTest {
         assertSameNumbers(RunOutputs.onlyRun(dir, SAMPLE), reference);
     }
 
-    /** epochs.csv equal in every column but the last (seconds), model.zip's parameters equal bit for bit. */
+    /** epochs.csv equal in every column but seconds, model.zip's parameters equal bit for bit. */
     private static void assertSameNumbers(Path run, Path expected) throws IOException {
         List<String> got = withoutSeconds(run.resolve("epochs.csv"));
         assertThat(got).hasSize(4);
+        assertThat(got.get(0)).endsWith(",test_loss,test_top1,test_top5");
+        assertThat(got.get(3).split(",", -1)).hasSize(10).doesNotContain("");
         assertThat(got).containsExactlyElementsOf(withoutSeconds(expected.resolve("epochs.csv")));
         MultiLayerNetwork a = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
         MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(expected.resolve("model.zip").toFile());
         assertThat(a.params().toFloatVector()).containsExactly(b.params().toFloatVector());
     }
 
+    /** Each line without its seconds column (the 8th; the test columns follow it). */
     private static List<String> withoutSeconds(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().map(line -> line.substring(0, line.lastIndexOf(','))).toList();
+        return Files.readAllLines(csv).stream().map(line -> {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(7);
+            return String.join(",", cells);
+        }).toList();
     }
 
     /** The run folder under out/SAMPLE once its epoch-1 checkpoint is complete (last.json names it), else null. */

@@ -18,6 +18,7 @@ import io.github.dl4jclassics.zoo.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -114,6 +115,14 @@ class SmokeRunsTest {
         assertThat(saved.get("model").get("input").asText()).isEqualTo(smoke.model().input().toString());
         assertThat(new ManifestLoader(null).loadSavedRun(run.resolve("manifest.json")).training().optimizer())
                 .isEqualTo(manifest.training().optimizer());
+        // epochs.csv: the usual columns, then the test split's when the manifest asks for a per-epoch test evaluation.
+        List<io.github.dl4jclassics.common.EpochRecord> epochs = io.github.dl4jclassics.common.EpochRecord.readCsv(
+                run.resolve("epochs.csv"));
+        assertThat(java.nio.file.Files.readAllLines(run.resolve("epochs.csv")).get(0)).as(name + " epochs.csv header")
+                .isEqualTo(io.github.dl4jclassics.common.EpochRecord.CSV_HEADER + (manifest.evaluation().testPerEpoch()
+                        ? "," + io.github.dl4jclassics.common.EpochRecord.TEST_COLUMNS : ""));
+        assertThat(epochs).as(name + " per-epoch test").allMatch(e -> manifest.evaluation().testPerEpoch()
+                ? e.testTop1() >= 0 && e.testTop1() <= 1 && e.testLoss() > 0 : e.test() == null);
         if (manifest.documented() != null && manifest.documented().value() != null) {
             assertThat(result.measured()).as(name + " measured").isNotNull();
         }

@@ -272,6 +272,8 @@ class ManifestCompositionTest {
                 components(io.github.dl4jclassics.training.EarlyStoppingConfig.class));
         assertThat(names(props.get("transfer").get("properties"))).containsExactlyInAnyOrderElementsOf(
                 components(io.github.dl4jclassics.training.transfer.TransferConfig.class));
+        assertThat(names(props.get("evaluation").get("properties"))).containsExactlyInAnyOrderElementsOf(
+                components(io.github.dl4jclassics.experiments.manifest.EvaluationConfig.class));
         assertThat(names(props.get("documented").get("properties"))).containsExactlyInAnyOrderElementsOf(
                 components(io.github.dl4jclassics.evaluation.DocumentedResult.class));
         // Every transform and schedule type the loader knows is documented, and no other.

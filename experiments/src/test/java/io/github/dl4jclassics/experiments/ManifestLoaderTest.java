@@ -60,6 +60,52 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aPerEpochTestEvaluationIsParsedAndOffByDefault() {
+        assertThat(loader.parse(VALID, "x.json", "x").evaluation().testPerEpoch()).isFalse();
+        ExperimentManifest manifest = loader.parse(VALID.replace("\"documented\"",
+                "\"evaluation\": {\"perEpoch\": [\"test\"]}, \"documented\""), "x.json", "x");
+        assertThat(manifest.evaluation().perEpoch()).containsExactly("test");
+        assertThat(manifest.evaluation().testPerEpoch()).isTrue();
+        assertThat(manifest.evaluation().topK()).as("the default k stays").isEqualTo(5);
+        // The saved manifest keeps the option, and a manifest without it saves no perEpoch field.
+        assertThat(io.github.dl4jclassics.common.Json.write(manifest)).contains("\"perEpoch\" : [ \"test\" ]");
+        assertThat(io.github.dl4jclassics.common.Json.write(loader.parse(VALID, "x.json", "x"))).doesNotContain("perEpoch");
+        // The shipped recipes whose notes draw per-epoch test curves ask for them; the others do not.
+        for (String name : List.of("resnet50-transfer-mixup-scene", "resnet101-transfer-mixup-scene",
+                "resnet152-transfer-mixup-scene", "alexnet2-cifar100", "alexnet1-cifar100")) {
+            assertThat(loader.load(name).evaluation().perEpoch()).as(name).containsExactly("test");
+        }
+        assertThat(loader.load("lenet5-fashion-mnist").evaluation().perEpoch()).isEmpty();
+    }
+
+    @Test
+    void aBadPerEpochSplitNamesTheFieldAndTheAllowedValue() {
+        String val = VALID.replace("\"documented\"", "\"evaluation\": {\"perEpoch\": [\"val\"]}, \"documented\"");
+        assertThatThrownBy(() -> loader.parse(val, "bad.json", "x"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("bad.json")
+                .hasMessage("bad.json: field 'evaluation.perEpoch[0]': unknown split 'val'; allowed: test (a note's "
+                        + "'val' folder that is its test set is 'test')");
+        String validation = VALID.replace("\"documented\"",
+                "\"evaluation\": {\"perEpoch\": [\"test\", \"validation\"]}, \"documented\"");
+        assertThatThrownBy(() -> loader.parse(validation, "bad.json", "x"))
+                .hasMessageContaining("field 'evaluation.perEpoch[1]': 'validation'")
+                .hasMessageContaining("measured after every epoch already");
+        String twice = VALID.replace("\"documented\"", "\"evaluation\": {\"perEpoch\": [\"test\", \"test\"]}, \"documented\"");
+        assertThatThrownBy(() -> loader.parse(twice, "bad.json", "x")).hasMessageContaining("field 'evaluation.perEpoch[1]': 'test' is listed twice");
+        String notAList = VALID.replace("\"documented\"", "\"evaluation\": {\"perEpoch\": true}, \"documented\"");
+        assertThatThrownBy(() -> loader.parse(notAList, "bad.json", "x"))
+                .hasMessageContaining("evaluation.perEpoch").hasMessageContaining("a list");
+        // From a part: the message names the part the field came from.
+        assertThatThrownBy(() -> loader.parse("""
+                {"base": ["lenet5-fashion-mnist-sample.json"], "name": "x", "evaluation": {"perEpoch": ["val"]}}
+                """, "mine.json", "x")).hasMessageStartingWith("mine.json: field 'evaluation.perEpoch[0]'");
+        String typo = VALID.replace("\"documented\"", "\"evaluation\": {\"perepoch\": [\"test\"]}, \"documented\"");
+        assertThatThrownBy(() -> loader.parse(typo, "bad.json", "x"))
+                .hasMessageContaining("unknown field 'perepoch'").hasMessageContaining("perEpoch, topK");
+    }
+
+    @Test
     void unknownModelIdNamesFileFieldAndValidIds() {
         String text = VALID.replace("\"lenet5\"", "\"lenet6\"");
         assertThatThrownBy(() -> loader.parse(text, "bad.json", "x"))

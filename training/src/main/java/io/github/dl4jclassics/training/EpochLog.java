@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import io.github.dl4jclassics.common.AtomicFiles;
 import java.util.List;
 
-/** {@code epochs.csv}: one row per finished epoch, rewritten atomically after each epoch. */
+/**
+ * {@code epochs.csv}: one row per finished epoch, rewritten atomically after each epoch. The test columns
+ * ({@link EpochRecord#TEST_COLUMNS}) follow the usual ones when a row has a per-epoch test evaluation.
+ */
 public final class EpochLog {
 
     private final Path file;
@@ -31,9 +34,10 @@ public final class EpochLog {
 
     /** Writes the file from the records held (after {@link #restore}). */
     public void rewrite() throws IOException {
-        StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
+        boolean withTest = EpochRecord.hasTestColumns(records);
+        StringBuilder csv = new StringBuilder(EpochRecord.csvHeader(records)).append('\n');
         for (EpochRecord row : records) {
-            csv.append(row.toCsv()).append('\n');
+            csv.append(row.toCsv(withTest)).append('\n');
         }
         AtomicFiles.writeString(file, csv.toString());
     }

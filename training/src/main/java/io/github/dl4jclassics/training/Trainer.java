@@ -36,6 +36,8 @@ public final class Trainer {
     private String resumeCommand;
     /** Null: the epoch is trained in this JVM by {@link #trainEpoch}. */
     private EpochFitter epochFitter;
+    /** Null: no per-epoch test evaluation. */
+    private Validator testEvaluator;
 
     /**
      * @param extraListeners added to the network for the whole of {@link #train} (after the batch statistics) and
@@ -65,6 +67,16 @@ public final class Trainer {
      */
     public Trainer withEpochFitter(EpochFitter fitter) {
         this.epochFitter = fitter;
+        return this;
+    }
+
+    /**
+     * Also measures the test split after every epoch ({@code evaluation.perEpoch: ["test"]}, as notes that draw
+     * test curves per epoch), into epochs.csv's test columns. The values are for the curves only: early stopping,
+     * the best epoch and a plateau schedule read validation values and never these.
+     */
+    public Trainer withPerEpochTest(Validator evaluator) {
+        this.testEvaluator = evaluator;
         return this;
     }
 
@@ -141,6 +153,11 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 EpochRecord record = new EpochRecord(epoch + 1, rate, fitted.meanLoss(), fitted.accuracy(),
                         validation.loss(), validation.top1(), validation.top5(), seconds);
+                if (testEvaluator != null) {
+                    // After the schedule and the seconds, and never read below: the test split chooses nothing.
+                    Validator.ValidationResult test = testEvaluator.validate(network);
+                    record = record.withTest(new EpochRecord.SplitScores(test.loss(), test.top1(), test.top5()));
+                }
                 epochLog.append(record);
                 boolean improved = false;
                 if (stopping != null) {
@@ -222,11 +239,16 @@ public final class Trainer {
     }
 
     static String summary(EpochRecord r, int totalEpochs) {
-        return String.format(Locale.ROOT,
+        String line = String.format(Locale.ROOT,
                 "epoch %d/%d  lr %.3g  train loss %.4f acc %s  val loss %s top1 %s top5 %s  %.1fs",
                 r.epoch(), totalEpochs, r.learningRate(), r.trainLoss(), fraction(r.trainAccuracy()),
                 Double.isNaN(r.validationLoss()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validationLoss()),
                 fraction(r.validationTop1()), fraction(r.validationTop5()), r.seconds());
+        if (r.test() != null) {
+            line += String.format(Locale.ROOT, "  [test, curves only: loss %.4f top1 %s top5 %s]", r.testLoss(),
+                    fraction(r.testTop1()), fraction(r.testTop5()));
+        }
+        return line;
     }
 
     private static String fraction(double value) {

@@ -20,8 +20,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The per-epoch curves of a run from its {@code epochs.csv}: loss (train and validation), accuracy (train top-1,
- * validation top-1 and top-5, and the documented value as a dashed line) and learning rate.
+ * The per-epoch curves of a run from its {@code epochs.csv}: loss (train, validation and, when the run evaluated it
+ * after every epoch, test), accuracy (train top-1, validation and per-epoch test top-1 and top-5, and the documented
+ * value as a dashed line) and learning rate.
  *
  * <p>NaN cells are missing values (no validation split, mixup labels): those points are left out, and a series with
  * no value at all is left out of the chart. A chart with no series at all is not drawn ({@link Optional#empty()}).
@@ -46,6 +47,7 @@ public final class TrainingCurves {
         Map<String, ToDoubleFunction<EpochRecord>> series = new LinkedHashMap<>();
         series.put("train loss", EpochRecord::trainLoss);
         series.put("validation loss", EpochRecord::validationLoss);
+        series.put("test loss (per epoch)", EpochRecord::testLoss);
         return chart("Loss per epoch", "cross-entropy loss", epochs, series, 1.0, null, false);
     }
 
@@ -58,6 +60,8 @@ public final class TrainingCurves {
         series.put("train top-1", EpochRecord::trainAccuracy);
         series.put("validation top-1", EpochRecord::validationTop1);
         series.put("validation top-5", EpochRecord::validationTop5);
+        series.put("test top-1 (per epoch)", EpochRecord::testTop1);
+        series.put("test top-5 (per epoch)", EpochRecord::testTop5);
         String target = null;
         Double targetValue = null;
         if (documented != null && documented.value() != null) {
@@ -75,8 +79,10 @@ public final class TrainingCurves {
     }
 
     /**
-     * Several runs' validation top-1 per epoch, overlaid (as the scene note compares ResNet50/101/152); a run without
-     * validation values is left out, and with none at all there is no chart.
+     * Several runs' top-1 per epoch, overlaid (as the scene note compares ResNet50/101/152): the validation split as
+     * solid lines and, for runs that evaluated the test split after every epoch ({@code evaluation.perEpoch}), the
+     * test split as dashed lines of the same colour, labelled "RUN – test". A run without either is left out, and
+     * with none at all there is no chart.
      *
      * @param labels one legend entry per run, in the order of {@code runs}
      */
@@ -84,31 +90,39 @@ public final class TrainingCurves {
         if (labels.size() != runs.size()) {
             throw new IllegalArgumentException(labels.size() + " labels for " + runs.size() + " runs");
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Validation top-1 per epoch")
-                .xAxisTitle("epoch").yAxisTitle("validation top-1 (%)").build();
+        boolean anyValidation = runs.stream().flatMap(List::stream).anyMatch(e -> Double.isFinite(e.validationTop1()));
+        boolean anyTest = runs.stream().flatMap(List::stream).anyMatch(e -> Double.isFinite(e.testTop1()));
+        String title = anyValidation && anyTest ? "Top-1 per epoch: validation (solid), test split (dashed)"
+                : anyTest ? "Test top-1 per epoch (test split, for the curves only)" : "Validation top-1 per epoch";
+        String yTitle = anyValidation && anyTest ? "top-1 (%)" : anyTest ? "test top-1 (%)" : "validation top-1 (%)";
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("epoch").yAxisTitle(yTitle).build();
         Charts.style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setMarkerSize(6);
-        int first = Integer.MAX_VALUE;
-        int last = Integer.MIN_VALUE;
+        Color[] colors = chart.getStyler().getSeriesColors();
+        int[] range = {Integer.MAX_VALUE, Integer.MIN_VALUE};
         for (int r = 0; r < runs.size(); r++) {
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (EpochRecord e : runs.get(r)) {
-                if (Double.isFinite(e.validationTop1())) {
-                    xs.add((double) e.epoch());
-                    ys.add(e.validationTop1() * 100);
+            Color color = colors[r % colors.length];
+            XYSeries validation = addCurve(chart, labels.get(r), runs.get(r), EpochRecord::validationTop1, range);
+            if (validation != null) {
+                validation.setLineColor(color);
+                validation.setMarkerColor(color);
+            }
+            XYSeries test = addCurve(chart, anyValidation ? labels.get(r) + " – test" : labels.get(r), runs.get(r),
+                    EpochRecord::testTop1, range);
+            if (test != null) {
+                test.setLineColor(color);
+                test.setMarkerColor(color);
+                if (anyValidation) {
+                    test.setMarker(SeriesMarkers.DIAMOND);
+                    test.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                            new float[]{8f, 5f}, 0f));
                 }
             }
-            if (xs.isEmpty()) {
-                continue;
-            }
-            first = Math.min(first, xs.get(0).intValue());
-            last = Math.max(last, xs.get(xs.size() - 1).intValue());
-            XYSeries added = chart.addSeries(labels.get(r), xs, ys);
-            added.setMarker(SeriesMarkers.CIRCLE);
-            added.setLineWidth(2.2f);
         }
+        int first = range[0];
+        int last = range[1];
         if (first == Integer.MAX_VALUE) {
             return Optional.empty();
         }
@@ -118,6 +132,29 @@ public final class TrainingCurves {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         return Optional.of(chart);
+    }
+
+    /** One run's curve of {@code metric} in percent; null (nothing added) when it has no value. */
+    private static XYSeries addCurve(XYChart chart, String name, List<EpochRecord> epochs,
+                                     ToDoubleFunction<EpochRecord> metric, int[] range) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (EpochRecord e : epochs) {
+            double y = metric.applyAsDouble(e);
+            if (Double.isFinite(y)) {
+                xs.add((double) e.epoch());
+                ys.add(y * 100);
+            }
+        }
+        if (xs.isEmpty()) {
+            return null;
+        }
+        range[0] = Math.min(range[0], xs.get(0).intValue());
+        range[1] = Math.max(range[1], xs.get(xs.size() - 1).intValue());
+        XYSeries added = chart.addSeries(name, xs, ys);
+        added.setMarker(SeriesMarkers.CIRCLE);
+        added.setLineWidth(2.2f);
+        return added;
     }
 
     /** Drawn on a log scale when the rate spans more than a factor of 10 (step schedules), else linear. */

@@ -23,7 +23,7 @@ import java.util.Set;
 /**
  * Several runs side by side: a markdown table of their headline metrics, epochs and time, a per-class accuracy table
  * when the runs share their classes, every documented value with its delta, bar charts of the metrics, and the
- * validation top-1 curves overlaid.
+ * per-epoch top-1 curves overlaid (validation, and the test split of runs that evaluated it after every epoch).
  */
 public final class RunComparison {
 
@@ -241,16 +241,50 @@ public final class RunComparison {
             written.add(png);
         }
         StringBuilder text = new StringBuilder(markdown()).append('\n');
-        if (curves.isEmpty()) {
-            text.append("No ").append(VALIDATION_CURVES_PNG).append(": no run has validation values per epoch (no "
-                    + "validation split).\n\n");
-        }
+        text.append(curvesSentence()).append("\n\n");
         for (Path png : written) {
             text.append("![").append(png.getFileName()).append("](").append(png.getFileName()).append(")\n");
         }
         AtomicFiles.writeString(md, text.toString());
         written.add(0, md);
         return written;
+    }
+
+    /** What validation-curves.png shows (which runs, which split, which line style), or why it is missing. */
+    String curvesSentence() {
+        List<String> validation = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<EpochRecord> epochs = runs.get(i).epochs();
+            if (epochs.stream().anyMatch(e -> Double.isFinite(e.validationTop1()))) {
+                validation.add(labels.get(i));
+            }
+            if (epochs.stream().anyMatch(e -> Double.isFinite(e.testTop1()))) {
+                test.add(labels.get(i));
+            }
+        }
+        if (validation.isEmpty() && test.isEmpty()) {
+            return "No " + VALIDATION_CURVES_PNG + ": no run has validation values per epoch (no validation split) "
+                    + "nor test values per epoch (evaluation.perEpoch).";
+        }
+        StringBuilder sentence = new StringBuilder(VALIDATION_CURVES_PNG).append(" shows top-1 per epoch: ");
+        if (!validation.isEmpty()) {
+            sentence.append("the validation split of ").append(String.join(", ", validation))
+                    .append(test.isEmpty() ? "" : " (solid lines)");
+        }
+        if (!test.isEmpty()) {
+            sentence.append(validation.isEmpty() ? "" : "; ").append("the **test split** of ").append(String.join(", ", test))
+                    .append(validation.isEmpty() ? "" : " (dashed lines, \"– test\")")
+                    .append(", evaluated after every epoch (evaluation.perEpoch), for the curves only: "
+                            + "no epoch or rate was chosen with it");
+        }
+        List<String> neither = new ArrayList<>(labels);
+        neither.removeAll(validation);
+        neither.removeAll(test);
+        if (!neither.isEmpty()) {
+            sentence.append("; no per-epoch values for ").append(String.join(", ", neither));
+        }
+        return sentence.append('.').toString();
     }
 
     private double[] values(java.util.function.ToDoubleFunction<RunResult> metric) {

@@ -115,6 +115,40 @@ public final class RunReport {
                 Formats.percent(documented.toleranceOrZero()), Formats.percent(threshold));
     }
 
+    /**
+     * For a documented test value and a run that evaluated the test split after every epoch: the best per-epoch test
+     * value and its epoch, the reading of a source that reports its best test epoch (note 000: "max at epoch 88"),
+     * beside the measured value of the model the run kept. Null otherwise.
+     */
+    static String bestPerEpochTestSentence(List<EpochRecord> epochs, DocumentedResult documented) {
+        if (documented == null || !"test".equals(documented.split()) || !EpochRecord.hasTestColumns(epochs)) {
+            return null;
+        }
+        boolean top5 = "top5".equals(documented.metric());
+        EpochRecord best = null;
+        for (EpochRecord e : epochs) {
+            double value = top5 ? e.testTop5() : e.testTop1();
+            if (Double.isFinite(value) && (best == null || value > (top5 ? best.testTop5() : best.testTop1()))) {
+                best = e;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        EpochRecord last = epochs.get(epochs.size() - 1);
+        String metric = metricName(documented.metric());
+        double bestValue = top5 ? best.testTop5() : best.testTop1();
+        double lastValue = top5 ? last.testTop5() : last.testTop1();
+        return String.format(Locale.ROOT, "Per-epoch test %s (the test split evaluated after every epoch, never used "
+                        + "to choose the model): best %s at epoch %d of %d, %s at the last epoch%s. A source that reports "
+                        + "its best test epoch reads the first of these; the measured value above is the model this run "
+                        + "kept (chosen on validation when the recipe restores a best epoch, else the last), and the "
+                        + "verdict is the measured value's.",
+                metric, Formats.percent(bestValue), best.epoch(), last.epoch(), Formats.percent(lastValue),
+                documented.value() == null ? "" : "; documented " + Formats.percent(documented.value())
+                        + (documented.source() == null ? "" : " (" + documented.source() + ")"));
+    }
+
     static String metricName(String metric) {
         return switch (metric) {
             case "top1" -> "top-1 accuracy";
@@ -171,6 +205,10 @@ public final class RunReport {
             doc.paragraph((misses == null ? "Every documented value is reached. " : misses + ". ") + rule
                     + "A class's accuracy is its recall (the diagonal of the row-normalised confusion matrix).", "note");
         }
+        String bestTestEpoch = bestPerEpochTestSentence(run.epochs(), documented);
+        if (bestTestEpoch != null) {
+            doc.paragraph(bestTestEpoch, "note");
+        }
         String sourceNote = run.manifestText("source.documented");
         if (sourceNote != null) {
             doc.paragraph("The source's own words on the documented result: " + sourceNote, "note");
@@ -225,6 +263,11 @@ public final class RunReport {
         for (Path curve : curves) {
             doc.image(curve, curve.getFileName().toString().replace(".png", "").replace('-', ' ') + " per epoch");
         }
+        if (EpochRecord.hasTestColumns(run.epochs())) {
+            doc.paragraph("The \"test (per epoch)\" curves are the test split evaluated after every epoch "
+                    + "(evaluation.perEpoch), as the source does; they are drawn only: no epoch, learning rate or early "
+                    + "stop was chosen with them (those read the validation split).", "note");
+        }
 
         // 3b. What the network saw and what its first layer learnt (drawn by the run, when it applies).
         Path preview = run.directory().resolve(ImageGrid.BATCH_PREVIEW_PNG);
@@ -257,15 +300,28 @@ public final class RunReport {
         // 5. Epochs.
         if (!run.epochs().isEmpty()) {
             doc.heading(2, "Epochs");
+            boolean withTest = EpochRecord.hasTestColumns(run.epochs());
             List<List<String>> rows = new ArrayList<>();
             for (EpochRecord e : run.epochs()) {
-                rows.add(List.of(Integer.toString(e.epoch()), String.format(Locale.ROOT, "%.3g", e.learningRate()),
+                List<String> row = new ArrayList<>(List.of(Integer.toString(e.epoch()),
+                        String.format(Locale.ROOT, "%.3g", e.learningRate()),
                         Formats.number(e.trainLoss(), 4), Formats.percent(e.trainAccuracy()),
                         Formats.number(e.validationLoss(), 4), Formats.percent(e.validationTop1()),
                         Formats.percent(e.validationTop5()), Formats.duration(e.seconds())));
+                if (withTest) {
+                    row.addAll(List.of(Formats.number(e.testLoss(), 4), Formats.percent(e.testTop1()),
+                            Formats.percent(e.testTop5())));
+                }
+                rows.add(row);
             }
-            doc.table(List.of("epoch", "learning rate", "train loss", "train top-1", "validation loss",
-                    "validation top-1", "validation top-5", "time"), rows, true, true, true, true, true, true, true, true);
+            List<String> headers = new ArrayList<>(List.of("epoch", "learning rate", "train loss", "train top-1",
+                    "validation loss", "validation top-1", "validation top-5", "time"));
+            if (withTest) {
+                headers.addAll(List.of("test loss (per epoch)", "test top-1 (per epoch)", "test top-5 (per epoch)"));
+            }
+            boolean[] numeric = new boolean[headers.size()];
+            java.util.Arrays.fill(numeric, true);
+            doc.table(headers, rows, numeric);
         }
 
         // 6. Recipe and environment, flattened so every field of the manifest shows whatever its schema.

@@ -77,4 +77,37 @@ class TrainingCurvesTest {
         assertThat(TrainingCurves.learningRate(epochs).orElseThrow().getStyler().isYAxisLogarithmic()).isTrue();
         assertThat(TrainingCurves.learningRate(epochs.subList(0, 1)).orElseThrow().getStyler().isYAxisLogarithmic()).isFalse();
     }
+    @Test
+    void perEpochTestValuesAreDrawnAsTheirOwnLabelledCurves() {
+        EpochRecord.SplitScores t1 = new EpochRecord.SplitScores(1.5, .40, .90);
+        EpochRecord.SplitScores t2 = new EpochRecord.SplitScores(1.2, .52, .95);
+        List<EpochRecord> scene = List.of(epoch(1, 1e-3, 2, NaN, NaN, NaN, NaN).withTest(t1),
+                epoch(2, 1e-3, 1.5, NaN, NaN, NaN, NaN).withTest(t2));
+        XYChart accuracy = TrainingCurves.accuracy(scene, null).orElseThrow();
+        assertThat(accuracy.getSeriesMap().keySet()).containsExactly("test top-1 (per epoch)", "test top-5 (per epoch)");
+        assertThat(accuracy.getSeriesMap().get("test top-1 (per epoch)").getYData()).containsExactly(40.0, 52.0);
+        assertThat(TrainingCurves.loss(scene).orElseThrow().getSeriesMap().keySet())
+                .containsExactly("train loss", "test loss (per epoch)");
+
+        // Overlaid: runs with test values only are labelled by run and titled as the test split.
+        XYChart testOnly = TrainingCurves.validationCurves(List.of("a", "b"), List.of(scene, scene)).orElseThrow();
+        assertThat(testOnly.getTitle()).startsWith("Test top-1 per epoch");
+        assertThat(testOnly.getSeriesMap().keySet()).containsExactly("a", "b");
+        assertThat(testOnly.getSeriesMap().get("b").getYData()).containsExactly(40.0, 52.0);
+        // Beside a run with a validation split: its validation curve solid, the test ones "– test", same colour per run.
+        List<EpochRecord> both = List.of(epoch(1, 1e-3, 2, .3, 1.8, .35, .8).withTest(t1),
+                epoch(2, 1e-3, 1.5, .5, 1.4, .5, .9).withTest(t2));
+        XYChart mixed = TrainingCurves.validationCurves(List.of("scene", "cifar"), List.of(scene, both)).orElseThrow();
+        assertThat(mixed.getTitle()).contains("validation (solid)").contains("test split (dashed)");
+        assertThat(mixed.getSeriesMap().keySet()).containsExactlyInAnyOrder("scene – test", "cifar", "cifar – test");
+        assertThat(mixed.getSeriesMap().get("cifar").getYData()).containsExactly(35.0, 50.0);
+        assertThat(mixed.getSeriesMap().get("cifar – test").getLineColor())
+                .isEqualTo(mixed.getSeriesMap().get("cifar").getLineColor())
+                .isNotEqualTo(mixed.getSeriesMap().get("scene – test").getLineColor());
+        // Without test values the chart is the validation one it always was.
+        XYChart plain = TrainingCurves.validationCurves(List.of("cifar"),
+                List.of(List.of(epoch(1, 1e-3, 2, .3, 1.8, .35, .8)))).orElseThrow();
+        assertThat(plain.getTitle()).isEqualTo("Validation top-1 per epoch");
+        assertThat(plain.getSeriesMap().keySet()).containsExactly("cifar");
+    }
 }

@@ -85,6 +85,56 @@ class RunComparisonTest {
         assertThat(image.getWidth()).isGreaterThan(500);
     }
 
+    /** Two scene-like runs: no validation split, the test split evaluated after every epoch (evaluation.perEpoch). */
+    @Test
+    void runsWithPerEpochTestValuesOnlyGetTheirTestCurvesOverlaid() throws Exception {
+        Path a = TestFiles.sampleRun(tmp, "a");
+        Path b = TestFiles.sampleRun(tmp, "b");
+        Files.writeString(a.resolve("epochs.csv"), """
+                epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_top1,validation_top5,seconds,test_loss,test_top1,test_top5
+                1,0.001,1.2,,,,,10.000,0.9,0.62,0.99
+                2,0.001,0.8,,,,,10.000,0.6,0.81,1.0
+                """);
+        Files.writeString(b.resolve("epochs.csv"), """
+                epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_top1,validation_top5,seconds,test_loss,test_top1,test_top5
+                1,0.001,1.1,,,,,12.000,0.8,0.70,0.99
+                2,0.001,0.7,,,,,12.000,0.5,0.86,1.0
+                """);
+        RunComparison comparison = RunComparison.of(List.of(a, b));
+        assertThat(comparison.runs().get(1).epochs().get(1).testTop1()).isEqualTo(0.86);
+        List<Path> written = comparison.write(tmp.resolve("out"));
+        Path curves = tmp.resolve("out").resolve(RunComparison.VALIDATION_CURVES_PNG);
+        assertThat(written).contains(curves);
+        assertThat(ImageIO.read(curves.toFile()).getWidth()).isGreaterThan(500);
+        String md = Files.readString(tmp.resolve("out/comparison.md"));
+        assertThat(md).contains("validation-curves.png shows top-1 per epoch: the **test split** of "
+                + "lenet5-fashion-mnist-sample a, lenet5-fashion-mnist-sample b, evaluated after every epoch")
+                .contains("no epoch or rate was chosen with it")
+                .doesNotContain("No validation-curves.png");
+        assertThat(comparison.curvesSentence()).doesNotContain("the validation split of");
+    }
+
+    @Test
+    void theCurvesSentenceSaysWhichRunsHaveWhichCurves() throws Exception {
+        Path withValidation = TestFiles.sampleRun(tmp, "v");
+        Path withNothing = TestFiles.sampleRun(tmp, "n");
+        Files.writeString(withNothing.resolve("epochs.csv"), """
+                epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_top1,validation_top5,seconds
+                1,0.001,1.2,,,,,10.000
+                """);
+        Path withTest = TestFiles.sampleRun(tmp, "t");
+        Files.writeString(withTest.resolve("epochs.csv"), """
+                epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_top1,validation_top5,seconds,test_loss,test_top1,test_top5
+                1,0.001,1.2,0.5,1.0,0.6,0.9,10.000,0.9,0.62,0.99
+                """);
+        RunComparison comparison = RunComparison.of(List.of(withValidation, withNothing, withTest));
+        String sentence = comparison.curvesSentence();
+        assertThat(sentence).contains("the validation split of lenet5-fashion-mnist-sample v, lenet5-fashion-mnist-sample t "
+                + "(solid lines)", "the **test split** of lenet5-fashion-mnist-sample t (dashed lines",
+                "no per-epoch values for lenet5-fashion-mnist-sample n");
+        assertThat(RunComparison.of(List.of(withNothing)).curvesSentence()).startsWith("No validation-curves.png");
+    }
+
     @Test
     void errorsNameTheMissingFile() {
         assertThatThrownBy(() -> RunComparison.of(List.of())).hasMessageContaining("at least one run folder");

@@ -50,6 +50,30 @@ class RunReportTest {
     }
 
     @Test
+    void perEpochTestValuesAreTabledDrawnAndTheirBestEpochShownBesideTheKeptModel() throws IOException {
+        Path run = TestFiles.sampleRun(tmp, "sample");
+        Files.writeString(run.resolve("epochs.csv"), """
+                epoch,learning_rate,train_loss,train_accuracy,validation_loss,validation_top1,validation_top5,seconds,test_loss,test_top1,test_top5
+                1,0.001,1.3,0.53,0.92,0.632,0.982,19.985,0.95,0.61,0.970
+                2,0.001,0.82,0.69,0.78,0.722,0.988,7.457,0.80,0.70,0.996
+                3,0.001,0.73,0.72,0.70,0.742,0.994,23.623,0.75,0.73,0.994
+                """);
+        DocumentedResult top5 = new DocumentedResult("top5", "test", 0.638, 0.03, "note 000, best epoch (88)");
+        String sentence = RunReport.bestPerEpochTestSentence(io.github.dl4jclassics.common.EpochRecord.readCsv(
+                run.resolve("epochs.csv")), top5);
+        assertThat(sentence).startsWith("Per-epoch test top-5 accuracy (the test split evaluated after every epoch, "
+                + "never used to choose the model): best 99.60% at epoch 2 of 3, 99.40% at the last epoch; documented "
+                + "63.80% (note 000, best epoch (88))");
+        assertThat(RunReport.bestPerEpochTestSentence(io.github.dl4jclassics.common.EpochRecord.readCsv(
+                run.resolve("epochs.csv")), new DocumentedResult("top1", "validation", 0.7, 0.03, null))).isNull();
+
+        RunReport.write(run);
+        String md = Files.readString(run.resolve("report.md"));
+        assertThat(md).contains("test loss (per epoch) | test top-1 (per epoch) | test top-5 (per epoch)",
+                "| 73.00% | 99.40% |", "no epoch, learning rate or early stop was chosen with them");
+    }
+
+    @Test
     void htmlIsSelfContainedAndShowsTheRun() throws IOException {
         Path run = TestFiles.sampleRun(tmp, "sample");
         RunReport.write(run);

@@ -159,6 +159,12 @@ public final class ManifestLoader {
             throw new ManifestException(at(origin, composed, "data.dataset") + ": field 'data.dataset': unknown data set id '"
                     + manifest.data().dataset() + "'; allowed: " + String.join(", ", datasets.ids()));
         }
+        String perEpoch = manifest.evaluation().perEpochProblem();
+        if (perEpoch != null) {
+            int colon = perEpoch.indexOf(": ");
+            throw new ManifestException(at(origin, composed, "evaluation.perEpoch") + ": field 'evaluation."
+                    + perEpoch.substring(0, colon) + "': " + perEpoch.substring(colon + 2));
+        }
         for (int i = 0; i < manifest.checks().size(); i++) {
             if ("validation".equals(manifest.checks().get(i).split()) && manifest.data().split() == null) {
                 throw new ManifestException(at(origin, composed, "checks") + ": field 'checks[" + i

@@ -336,6 +336,13 @@ public final class ExperimentRunner {
         if (distributed != null) {
             trainer.withEpochFitter(distributed.fitter(manifest, data));
         }
+        if (manifest.evaluation().testPerEpoch()) {
+            // For the curves of notes that evaluate their test set every epoch; the trainer never chooses with it.
+            trainer.withPerEpochTest(net -> {
+                SplitMetrics m = Evaluator.evaluate(net, data.evalIterator(data.test(), batchSize), data.classNames(), k);
+                return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
+            });
+        }
         // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
         LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
