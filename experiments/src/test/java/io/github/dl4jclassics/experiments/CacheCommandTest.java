@@ -7,11 +7,7 @@ import io.github.dl4jclassics.common.InputShape;
 import io.github.dl4jclassics.common.Json;
 import io.github.dl4jclassics.data.LoadOptions;
 import io.github.dl4jclassics.data.readers.ImageFolderReader;
-import io.github.dl4jclassics.experiments.cli.Main;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -153,26 +149,10 @@ class CacheCommandTest {
     }
 
     private static String run(int expectedCode, String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isEqualTo(expectedCode);
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return CommandOutput.out(expectedCode, args);
     }
 
     private static String runErr(int expectedCode, String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isEqualTo(expectedCode);
-        } finally {
-            System.setErr(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return CommandOutput.err(expectedCode, args);
     }
 }

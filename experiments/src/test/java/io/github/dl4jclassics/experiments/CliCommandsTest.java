@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.dl4jclassics.common.Json;
-import io.github.dl4jclassics.experiments.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The subcommands that need no data: their output is what scripts read. */
@@ -60,26 +56,10 @@ class CliCommandsTest {
     }
 
     private static String run(int expectedCode, String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isEqualTo(expectedCode);
-        } finally {
-            System.setOut(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return CommandOutput.out(expectedCode, args);
     }
 
     private static String runErr(int expectedCode, String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isEqualTo(expectedCode);
-        } finally {
-            System.setErr(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return CommandOutput.err(expectedCode, args);
     }
 }
