@@ -34,41 +34,52 @@ public class PyTorchBatchNormalizationLayer extends BatchNormalization {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = input.castTo(dataType);
+        long[] shape = input.shape();
         Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, workspaceMgr);
         org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
-        int[] dims = x.rank() == 2 ? new int[] {0}
+        int[] dims = shape.length == 2 ? new int[] {0}
                 : conf.getCnn2DFormat() == CNN2DFormat.NCHW ? new int[] {0, 2, 3} : new int[] {0, 1, 2};
         long n = 1;
         for (int dim : dims) {
-            n *= x.size(dim);
+            n *= shape[dim];
         }
         if (n < 2) {
             // No unbiased variance of one value (PyTorch refuses to train on it); DL4J's update stays.
             return result;
         }
-        // Temporaries outside DL4J's workspaces: the backward pass's workspace holds the epsilons of the other layers.
+        // Temporaries (one value per channel) outside DL4J's workspaces: the backward pass's workspace holds the
+        // epsilons of the other layers.
         try (MemoryWorkspace scope = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            updateVarianceGradient(conf, x, dims);
+            updateVarianceGradient(conf, n);
         }
         return result;
     }
 
-    private void updateVarianceGradient(org.deeplearning4j.nn.conf.layers.BatchNormalization conf, INDArray x, int[] dims) {
-        INDArray unbiased = x.var(true, dims);
+    /**
+     * Rewrites DL4J's running-variance "gradient" for the unbiased batch variance, from that gradient itself: it holds
+     * the biased batch variance already ({@code g = (var - b)(1 - decay)}), so no second pass over the activations.
+     * With {@code b' = b n / (n - 1)}: {@code g' = (n g - (1 - decay) var) / (n - 1)}; in log10(std) the same step on
+     * the next variance, {@code next' = (n next - decay var) / (n - 1)}.
+     */
+    private void updateVarianceGradient(org.deeplearning4j.nn.conf.layers.BatchNormalization conf, long n) {
         double decay = conf.getDecay();
         if (conf.isUseLogStd()) {
             INDArray log10Std = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
             INDArray gradient = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-            INDArray variance = Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType()), log10Std, false);
-            variance.muli(variance);
-            INDArray next = variance.mul(decay).addi(unbiased.reshape(variance.shape()).mul(1 - decay));
+            INDArray variance = tenToTwice(log10Std);
+            // DL4J's next running variance (biased), then PyTorch's.
+            INDArray next = tenToTwice(log10Std.sub(gradient)).muli(n).subi(variance.mul(decay)).divi(n - 1);
             // log10(std) - gradient = log10(sqrt(next)), as DL4J's own update for its biased estimate.
             gradient.assign(Transforms.log(variance.divi(next), false).muli(ONE_OVER_2_LN_10));
         } else {
             INDArray variance = getParam(BatchNormalizationParamInitializer.GLOBAL_VAR);
             INDArray gradient = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
-            gradient.assign(variance.sub(unbiased.reshape(variance.shape())).muli(1 - decay));
+            gradient.muli(n).subi(variance.mul(1 - decay)).divi(n - 1);
         }
+    }
+
+    /** 10^(2 a): the variance of a log10(std). */
+    private static INDArray tenToTwice(INDArray a) {
+        return Transforms.pow(Nd4j.valueArrayOf(a.shape(), 10.0, a.dataType()), a.mul(2), false);
     }
 }
