@@ -1,6 +1,7 @@
 package io.github.dl4jclassics.common;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
@@ -33,12 +34,13 @@ public final class FastPath {
 
 
     /**
-     * Multiply-accumulates per image below which one native thread trains faster than two (docs/PERFORMANCE.md):
-     * the work per operation is too small to pay for a second OpenMP thread. Measured on the idle 2-core machine:
-     * lenet5 (0.65 M) and alexnet2-cifar100 (48 M) are faster on one thread, resnet18 at 64x64 (148 M) and
-     * alexnet-scene (1,368 M) on two.
+     * Multiply-accumulates per image below which one native thread trains faster than every core (docs/PERFORMANCE.md,
+     * round 4): the work per operation is too small to pay for a second OpenMP thread. Measured on an idle 2-core Intel
+     * machine at AVX-512 and capped at AVX2: lenet5 (0.65 M) trains faster on one thread; lenet-scene (3.6 M),
+     * alexnet2-cifar100 (48 M), resnet18 at 64x64 (148 M) and alexnet-scene (1,368 M) on two. (Round 2 put the line at
+     * 100 M on an AMD machine, before the Java-side savings of rounds 3 and 4.)
      */
-    public static final long SMALL_MODEL_MACS = 100_000_000L;
+    public static final long SMALL_MODEL_MACS = 1_000_000L;
 
     /**
      * JavaCPP's limit on the process's physical memory. Set (JavaCPP's default), every native allocation reads the
@@ -172,34 +174,76 @@ public final class FastPath {
     }
 
     /**
-     * The number of native threads to use for a network doing {@code macsPerImage} multiply-accumulates per image:
+     * The number of native threads to train a network doing {@code macsPerImage} multiply-accumulates per image:
      * <ul>
      *   <li>{@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set;</li>
-     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet- and AlexNet2-sized networks: too little work per operation to
-     *       pay for a second OpenMP thread);</li>
+     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet-5-sized networks: too little work per operation to pay for a
+     *       second OpenMP thread in the backward pass);</li>
      *   <li>else every core.</li>
      * </ul>
      * The choice depends on the model alone, never on what other processes are doing (issue 11: the same model on
-     * the same machine gets the same setting every time). On a machine shared with other busy processes, OpenMP
-     * threads that busy-wait for a descheduled partner can make several threads slower than one: set
-     * {@code OMP_WAIT_POLICY=passive} or {@value #THREADS_PROPERTY}{@code =1} there (docs/PERFORMANCE.md).
+     * the same machine gets the same setting every time, and so the same numbers). On a machine shared with other
+     * busy processes, OpenMP threads that busy-wait for a descheduled partner can make several threads slower than
+     * one: set {@code OMP_WAIT_POLICY=passive} or {@value #THREADS_PROPERTY}{@code =1} there (docs/PERFORMANCE.md).
      */
     public static int threadsFor(long macsPerImage) {
-        Integer fixed = Integer.getInteger(THREADS_PROPERTY);
+        Integer fixed = fixedThreads();
         if (fixed != null) {
-            return Math.max(1, fixed);
-        }
-        String omp = System.getenv("OMP_NUM_THREADS");
-        if (omp != null && omp.matches("\\d+")) {
-            return Math.max(1, Integer.parseInt(omp));
+            return fixed;
         }
         int cores = Runtime.getRuntime().availableProcessors();
         return macsPerImage < SMALL_MODEL_MACS ? 1 : cores;
     }
 
+    /**
+     * The number of native threads for inference ({@code output} in evaluation, prediction, the per-epoch validation):
+     * {@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set, else every core. Measured faster than one thread
+     * for every zoo network, LeNet-5 included (+35-66 % on the idle 2-core machine, docs/PERFORMANCE.md round 4): a
+     * forward pass has no small weight-gradient reductions to split.
+     */
+    public static int inferenceThreads() {
+        Integer fixed = fixedThreads();
+        return fixed != null ? fixed : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** {@value #THREADS_PROPERTY}, else {@code OMP_NUM_THREADS}, else null. */
+    private static Integer fixedThreads() {
+        Integer fixed = Integer.getInteger(THREADS_PROPERTY);
+        if (fixed != null) {
+            return Math.max(1, fixed);
+        }
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && omp.trim().matches("\\d+")) {
+            return Math.max(1, Integer.parseInt(omp.trim()));
+        }
+        return null;
+    }
+
     /** {@link #setThreads(int) Sets} the threads {@link #threadsFor(long)} chooses; returns the number set. */
     public static int useThreadsFor(long macsPerImage) {
         return setThreads(threadsFor(macsPerImage));
+    }
+
+    /**
+     * Runs {@code inference} on {@link #inferenceThreads()} native threads, then restores the calling thread's previous
+     * count (the training loop's). On a non-CPU backend it only runs {@code inference}.
+     */
+    public static <T> T withInferenceThreads(Supplier<T> inference) {
+        Status s = enable();
+        if (!"CPU".equalsIgnoreCase(s.backend())) {
+            return inference.get();
+        }
+        int before = s.threads();
+        int wanted = inferenceThreads();
+        if (wanted == before) {
+            return inference.get();
+        }
+        applyThreads(wanted);
+        try {
+            return inference.get();
+        } finally {
+            applyThreads(before);
+        }
     }
 
     /**

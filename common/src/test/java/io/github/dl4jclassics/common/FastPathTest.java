@@ -57,21 +57,43 @@ class FastPathTest {
         System.setProperty(FastPath.THREADS_PROPERTY, "3");
         assertThat(FastPath.threadsFor(1)).isEqualTo(3);
         assertThat(FastPath.threadsFor(Long.MAX_VALUE)).isEqualTo(3);
+        assertThat(FastPath.inferenceThreads()).isEqualTo(3);
     }
 
     @Test
-    void smallNetworksGetOneThread() {
-        if (System.getenv("OMP_NUM_THREADS") == null) {
-            assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS - 1)).isEqualTo(1);
-        }
-        assertThat(FastPath.threadsFor(Long.MAX_VALUE)).isBetween(1, Runtime.getRuntime().availableProcessors());
+    void leNet5SizedNetworksTrainOnOneThreadAndTheRestOnEveryCore() {
+        assumeTrue(System.getenv("OMP_NUM_THREADS") == null, "OMP_NUM_THREADS fixes the count");
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(FastPath.threadsFor(651_720)).as("lenet5").isEqualTo(1);
+        assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS - 1)).isEqualTo(1);
+        assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS)).isEqualTo(cores);
+        assertThat(FastPath.threadsFor(3_577_464)).as("lenet-scene").isEqualTo(cores);
+        assertThat(FastPath.threadsFor(47_903_296)).as("alexnet2-cifar100").isEqualTo(cores);
     }
 
     @Test
-    void largeNetworksGetEveryCoreWhateverTheLoad() {
-        if (System.getenv("OMP_NUM_THREADS") == null) {
-            assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS))
-                    .isEqualTo(Runtime.getRuntime().availableProcessors());
+    void inferenceUsesEveryCoreAndGivesTheTrainingCountBack() {
+        assumeTrue(System.getenv("OMP_NUM_THREADS") == null, "OMP_NUM_THREADS fixes the count");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int before = FastPath.status().threads();
+        try {
+            FastPath.setThreads(1);
+            int inside = FastPath.withInferenceThreads(
+                    () -> NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+            assertThat(inside).isEqualTo(cores);
+            assertThat(FastPath.status().threads()).isEqualTo(1);
+            assertThat(NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads()).isEqualTo(1);
+            // ... also when the inference fails
+            try {
+                FastPath.withInferenceThreads(() -> {
+                    throw new IllegalStateException("boom");
+                });
+            } catch (IllegalStateException expected) {
+                assertThat(expected).hasMessage("boom");
+            }
+            assertThat(NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads()).isEqualTo(1);
+        } finally {
+            FastPath.setThreads(before);
         }
     }
 

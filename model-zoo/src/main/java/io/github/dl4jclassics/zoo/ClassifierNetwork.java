@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.zoo;
 
+import io.github.dl4jclassics.common.FastPath;
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
@@ -120,8 +121,17 @@ public final class ClassifierNetwork {
         return multiLayer != null ? multiLayer.getLayers() : graph.getLayers();
     }
 
-    /** Class scores (softmax output) for a batch; {@code train=false} is inference mode (no dropout, BN running stats). */
+    /**
+     * Class scores (softmax output) for a batch; {@code train=false} is inference mode (no dropout, BN running stats).
+     * Runs on {@link FastPath#inferenceThreads()} native threads (every core unless fixed), whatever the training
+     * loop around it uses.
+     */
     public INDArray output(INDArray features, boolean train) {
+        return FastPath.withInferenceThreads(() -> outputOnCurrentThreads(features, train));
+    }
+
+    /** {@link #output} on the native threads the calling thread has now (for measurements that fix the count). */
+    public INDArray outputOnCurrentThreads(INDArray features, boolean train) {
         return multiLayer != null ? multiLayer.output(features, train) : graph.outputSingle(train, features);
     }
 

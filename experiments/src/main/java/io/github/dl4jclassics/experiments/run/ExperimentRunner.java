@@ -343,9 +343,12 @@ public final class ExperimentRunner {
                 return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
             });
         }
-        // One native thread for small networks or a busy machine, all cores otherwise (measured: docs/PERFORMANCE.md).
+        // One native thread for LeNet-5-sized networks, all cores otherwise; evaluation passes on all cores
+        // (ClassifierNetwork.output). A rule of the model, never of the load (measured: docs/PERFORMANCE.md).
         int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
-        LOG.info("training on {} native thread{}", threads, threads == 1 ? "" : "s");
+        int inferenceThreads = FastPath.inferenceThreads();
+        LOG.info("training on {} native thread{}, evaluating on {}", threads, threads == 1 ? "" : "s",
+                inferenceThreads);
         TrainingOutcome outcome;
         try {
             outcome = trainer.train(start.network(), data.trainIterator(batchSize, training.seed()), validator,

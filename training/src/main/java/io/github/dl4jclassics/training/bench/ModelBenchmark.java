@@ -35,8 +35,9 @@ public final class ModelBenchmark {
     }
 
     /**
-     * Benchmarks {@code model} built for {@code spec}, native threads chosen by {@link FastPath#threadsFor(long)} from the
-     * model's multiply-accumulates per image, {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
+     * Benchmarks {@code model} built for {@code spec}, native threads chosen as a run chooses them
+     * ({@link FastPath#threadsFor(long)} from the model's multiply-accumulates per image for training,
+     * {@link FastPath#inferenceThreads()} for inference), {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
      */
     public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps) {
         return run(model, spec, batch, warmupSteps, measuredSteps, 0);
@@ -56,7 +57,8 @@ public final class ModelBenchmark {
      *        (convolution backward paths, workspaces) settle in the first seconds, not the first steps
      * @param measuredSteps timed training steps and inference passes at least; the median of each is reported
      * @param measuredSeconds ... and timed for at least this long (a LeNet step takes milliseconds)
-     * @param threads native threads; 0 chooses ({@link FastPath#threadsFor(long)})
+     * @param threads native threads for both phases; 0 chooses as a run does ({@link FastPath#threadsFor(long)} for
+     *        training, {@link FastPath#inferenceThreads()} for inference)
      * @param nativeLayers false benchmarks the zoo's configuration as it is (DL4J's own LRN and convolution layers),
      *        to measure what {@link NativeLayers} gains
      */
@@ -80,7 +82,7 @@ public final class ModelBenchmark {
         NetworkConfiguration configuration = model.configuration(spec);
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
                 settings.nativeLayers() ? configuration.forBackend() : configuration);
-        int used = settings.threads() > 0 ? FastPath.setThreads(settings.threads())
+        int trainThreads = settings.threads() > 0 ? FastPath.setThreads(settings.threads())
                 : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
@@ -90,10 +92,14 @@ public final class ModelBenchmark {
         if (!Double.isFinite(network.score())) {
             throw new IllegalStateException(model.id() + ": loss is " + network.score() + " after the benchmark steps");
         }
-        warmUp(() -> network.output(features, false).close(), settings);
-        double[][] infer = timed(() -> network.output(features, false).close(), settings);
+        // Inference as the product runs it (ClassifierNetwork.output: FastPath.inferenceThreads()), unless fixed.
+        int inferThreads = settings.threads() > 0 ? settings.threads() : FastPath.inferenceThreads();
+        Runnable inference = settings.threads() > 0 ? () -> network.outputOnCurrentThreads(features, false).close()
+                : () -> network.output(features, false).close();
+        warmUp(inference, settings);
+        double[][] infer = timed(inference, settings);
         return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train[0]), batch / median(infer[0]),
-                used, train[0].length, batch / median(train[1]),
+                trainThreads, inferThreads, train[0].length, batch / median(train[1]),
                 batch / median(infer[1]));
     }
 
