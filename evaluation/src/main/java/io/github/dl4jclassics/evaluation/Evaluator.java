@@ -1,5 +1,6 @@
 package io.github.dl4jclassics.evaluation;
 
+import io.github.dl4jclassics.common.FastPath;
 import io.github.dl4jclassics.zoo.ClassifierNetwork;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,13 +21,16 @@ public final class Evaluator {
     }
 
     public static SplitMetrics evaluate(ClassifierNetwork network, DataSetIterator data, List<String> classes, int k) {
-        MetricsAccumulator accumulator = new MetricsAccumulator(classes, k);
-        data.reset();
-        while (data.hasNext()) {
-            DataSet batch = data.next();
-            INDArray probabilities = network.output(batch.getFeatures(), false);
-            accumulator.add(probabilities, batch.getLabels());
-        }
-        return accumulator.result();
+        // The inference thread count once for the whole pass (switching per batch resizes the native pools each time).
+        return FastPath.withInferenceThreads(() -> {
+            MetricsAccumulator accumulator = new MetricsAccumulator(classes, k);
+            data.reset();
+            while (data.hasNext()) {
+                DataSet batch = data.next();
+                INDArray probabilities = network.output(batch.getFeatures(), false);
+                accumulator.add(probabilities, batch.getLabels());
+            }
+            return accumulator.result();
+        });
     }
 }

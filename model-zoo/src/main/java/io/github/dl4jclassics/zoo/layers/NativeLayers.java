@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
@@ -17,7 +18,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * (docs/PERFORMANCE.md): every {@link LocalResponseNormalization} by a {@link NativeLocalResponseNormalization}
  * with the same name, n, k, alpha, beta and data format, and every plain {@link ConvolutionLayer} by a
  * {@link FastConvolution} with the same fields (the first layer of a MultiLayerNetwork without input gradient, see
- * {@link FastConvolution}). Parameters, their order and initialisation are unchanged, so the
+ * {@link FastConvolution}), and every plain {@link SubsamplingLayer} by a {@link FastSubsampling} with the same
+ * fields. Parameters, their order and initialisation are unchanged, so the
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
@@ -36,6 +38,7 @@ public final class NativeLayers {
 
     private static final String FAST_CONVOLUTION = FastConvolution.class.getName();
     private static final String NATIVE_LRN = NativeLocalResponseNormalization.class.getName();
+    private static final String FAST_SUBSAMPLING = FastSubsampling.class.getName();
     private static final String PYTORCH_BATCH_NORM = PyTorchBatchNormalization.class.getName();
 
     private NativeLayers() {
@@ -60,7 +63,8 @@ public final class NativeLayers {
 
     /**
      * Puts DL4J's own layers in place of the native ones (also inside wrappers such as FrozenLayer), in place:
-     * {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, and
+     * {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, {@link FastSubsampling} the
+     * {@link SubsamplingLayer}, and
      * {@link NativeLocalResponseNormalization} DL4J's {@link LocalResponseNormalization} with the same n, k, alpha,
      * beta and data format. Their fields are DL4J's own, so each such layer is copied through DL4J's JSON form with
      * the class name replaced; the other layers are kept as they are (not through JSON: DL4J 1.0.0-M2.1's
@@ -92,7 +96,8 @@ public final class NativeLayers {
 
     /** Whether {@code json} (a network configuration) names one of the native layers. */
     public static boolean namesNativeLayers(String json) {
-        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN) || json.contains(PYTORCH_BATCH_NORM);
+        return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN) || json.contains(PYTORCH_BATCH_NORM)
+                || json.contains(FAST_SUBSAMPLING);
     }
 
     private static void toStock(JsonNode node) {
@@ -103,6 +108,8 @@ public final class NativeLayers {
                 object.remove("inputGradient");
             } else if (type.equals(NATIVE_LRN)) {
                 object.put("@class", LocalResponseNormalization.class.getName());
+            } else if (type.equals(FAST_SUBSAMPLING)) {
+                object.put("@class", SubsamplingLayer.class.getName());
             } else if (type.equals(PYTORCH_BATCH_NORM)) {
                 object.put("@class", BatchNormalization.class.getName());
             }
@@ -148,12 +155,28 @@ public final class NativeLayers {
         }
     }
 
+    /** The same pooling layer (every field copied through DL4J's own JSON form) as a {@link FastSubsampling}. */
+    public static FastSubsampling fastSubsampling(SubsamplingLayer pooling) {
+        ObjectMapper mapper = NeuralNetConfiguration.mapper();
+        ObjectNode json = mapper.valueToTree(pooling);
+        json.put("@class", FastSubsampling.class.getName());
+        try {
+            FastSubsampling copy = (FastSubsampling) mapper.treeToValue(json, Layer.class);
+            copy.setDefaultValueOverridden(pooling.isDefaultValueOverridden()); // not in JSON; read by setNIn
+            return copy;
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot copy pooling layer " + pooling.getLayerName(), e);
+        }
+    }
+
     private static void replace(NeuralNetConfiguration conf) {
         Layer layer = conf.getLayer();
         if (layer instanceof LocalResponseNormalization lrn) {
             conf.setLayer(nativeLrn(lrn));
         } else if (layer != null && layer.getClass() == ConvolutionLayer.class) {
             conf.setLayer(fastConvolution((ConvolutionLayer) layer));
+        } else if (layer != null && layer.getClass() == SubsamplingLayer.class) {
+            conf.setLayer(fastSubsampling((SubsamplingLayer) layer));
         }
     }
 }

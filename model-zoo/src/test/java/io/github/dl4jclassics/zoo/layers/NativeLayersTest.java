@@ -34,6 +34,7 @@ class NativeLayersTest {
         MultiLayerConfiguration swapped = (MultiLayerConfiguration) NetworkConfiguration.of(original).withNativeLayers().dl4j();
 
         int replaced = 0;
+        int pools = 0;
         for (int i = 0; i < original.getConfs().size(); i++) {
             var before = original.getConf(i).getLayer();
             var after = swapped.getConf(i).getLayer();
@@ -48,11 +49,15 @@ class NativeLayersTest {
                 assertThat(n.getBeta()).isEqualTo(lrn.getBeta());
             } else if (before.getClass() == org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class) {
                 assertThat(after).isInstanceOf(FastConvolution.class);
+            } else if (before.getClass() == org.deeplearning4j.nn.conf.layers.SubsamplingLayer.class) {
+                assertThat(after).isInstanceOf(FastSubsampling.class).usingRecursiveComparison().isEqualTo(before);
+                pools++;
             } else {
                 assertThat(after.getClass()).isEqualTo(before.getClass());
             }
         }
         assertThat(replaced).isEqualTo(2);
+        assertThat(pools).as("AlexNet's three max pools").isEqualTo(3);
         assertThat(original.getConf(1).getLayer()).as("original untouched").isInstanceOf(LocalResponseNormalization.class);
 
         ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(original));
@@ -76,6 +81,9 @@ class NativeLayersTest {
                 .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastConvolution)
                 .count();
         assertThat(convolutions).isEqualTo(20);
+        assertThat(swapped.getVertices().values().stream()
+                .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastSubsampling)
+                .count()).as("the stem's max pool").isEqualTo(1);
 
         ClassifierNetwork reference = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(original));
         ClassifierNetwork fast = ClassifierNetwork.fromConfiguration(NetworkConfiguration.of(swapped));

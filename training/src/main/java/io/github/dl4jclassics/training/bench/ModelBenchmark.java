@@ -96,11 +96,17 @@ public final class ModelBenchmark {
         int inferThreads = settings.threads() > 0 ? settings.threads() : FastPath.inferenceThreads();
         Runnable inference = settings.threads() > 0 ? () -> network.outputOnCurrentThreads(features, false).close()
                 : () -> network.output(features, false).close();
-        warmUp(inference, settings);
-        double[][] infer = timed(inference, settings);
+        // Switched once for the phase, as Evaluator does (ClassifierNetwork.output then finds the count it wants).
+        double[][] infer = settings.threads() > 0 ? warmUpAndTime(inference, settings)
+                : FastPath.withInferenceThreads(() -> warmUpAndTime(inference, settings));
         return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train[0]), batch / median(infer[0]),
                 trainThreads, inferThreads, train[0].length, batch / median(train[1]),
                 batch / median(infer[1]));
+    }
+
+    private static double[][] warmUpAndTime(Runnable step, Settings settings) {
+        warmUp(step, settings);
+        return timed(step, settings);
     }
 
     private static void warmUp(Runnable step, Settings settings) {
