@@ -128,6 +128,11 @@ public final class ModelSummary {
         return rows.stream().mapToLong(Row::macs).sum();
     }
 
+    /** Weights of the largest dense (fully connected) layer: its multiply-accumulates per image; 0 without one. */
+    public long largestDenseWeights() {
+        return rows.stream().filter(r -> r.outputShape().length == 1).mapToLong(Row::macs).max().orElse(0);
+    }
+
     /** Bytes of float32 layer outputs per image in a forward pass (torchsummary's "forward pass size"). */
     public long activationBytes() {
         return rows.stream().mapToLong(r -> product(r.outputShape())).sum() * Float.BYTES;

@@ -125,6 +125,8 @@ class ModelCatalogTest {
         assertThat(r.toText()).contains("Total params (DL4J, incl. BN running stats): 11,189,190",
                 "Trainable params (= PyTorch count): 11,179,590", "BN running mean/var: 9,600");
         assertThat(r.activationBytes()).isPositive();
+        assertThat(r.largestDenseWeights()).as("resnet18's fc").isEqualTo(512L * 6);
+        assertThat(s.largestDenseWeights()).as("alexnet's classifier.1").isEqualTo(4096L * 4096);
     }
 
     @Test

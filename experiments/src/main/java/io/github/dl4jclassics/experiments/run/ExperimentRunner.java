@@ -345,7 +345,8 @@ public final class ExperimentRunner {
         }
         // One native thread for LeNet-5-sized networks, all cores otherwise; evaluation passes on all cores
         // (ClassifierNetwork.output). A rule of the model, never of the load (measured: docs/PERFORMANCE.md).
-        int threads = FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
+        ModelSummary summary = ModelSummary.of(inputs.model(), inputs.spec());
+        int threads = FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
         int inferenceThreads = FastPath.inferenceThreads();
         LOG.info("training on {} native thread{}, evaluating on {}", threads, threads == 1 ? "" : "s",
                 inferenceThreads);

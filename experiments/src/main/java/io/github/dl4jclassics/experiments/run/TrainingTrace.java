@@ -107,7 +107,8 @@ public final class TrainingTrace {
                     + training.batchSize() + "): trace follows the first epoch only");
         }
         List<String> withoutDropout = disableDropout(network);
-        FastPath.useThreadsFor(ModelSummary.of(inputs.model(), inputs.spec()).macs());
+        ModelSummary summary = ModelSummary.of(inputs.model(), inputs.spec());
+        FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
         Files.createDirectories(out);
         AtomicFiles.write(out.resolve(INIT), tmp -> NpzWeights.write(network, tmp));
 

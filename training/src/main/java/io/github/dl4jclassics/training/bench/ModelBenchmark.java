@@ -83,7 +83,7 @@ public final class ModelBenchmark {
         ClassifierNetwork network = ClassifierNetwork.fromConfiguration(
                 settings.nativeLayers() ? configuration.forBackend() : configuration);
         int trainThreads = settings.threads() > 0 ? FastPath.setThreads(settings.threads())
-                : FastPath.useThreadsFor(ModelSummary.of(model, spec).macs());
+                : useThreadsFor(ModelSummary.of(model, spec));
         DataSet data = syntheticBatch(spec, batch);
         INDArray features = data.getFeatures();
 
@@ -102,6 +102,10 @@ public final class ModelBenchmark {
         return new BenchmarkResult(model.id(), spec.input(), batch, batch / median(train[0]), batch / median(infer[0]),
                 trainThreads, inferThreads, train[0].length, batch / median(train[1]),
                 batch / median(infer[1]));
+    }
+
+    private static int useThreadsFor(ModelSummary summary) {
+        return FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
     }
 
     private static double[][] warmUpAndTime(Runnable step, Settings settings) {
