@@ -51,8 +51,11 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private INDArray lastInput;
     /** The backward path chosen at the first backward pass (from the output's shape), null before. */
     private Boolean direct;
-    /** oneDNN forward primitives, by input shape (full batches and an epoch's last one). */
-    private final List<OneDnnConvolutionForward> oneDnnForwards = new ArrayList<>(2);
+    /**
+     * oneDNN forward primitives, by input shape (full batches and an epoch's last one) and thread count (training's
+     * and inference's).
+     */
+    private final List<OneDnnConvolutionForward> oneDnnForwards = new ArrayList<>(4);
     /** Zeros for a layer without bias (oneDNN's primitive is made with one). */
     private INDArray zeroBias;
     /** oneDNN weight-gradient primitives of a first layer, by input shape (full batches and an epoch's last one). */
@@ -101,7 +104,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             }
         }
         if (forward == null) {
-            if (oneDnnForwards.size() == 2) {
+            if (oneDnnForwards.size() == 4) {
                 oneDnnForwards.remove(0);
             }
             forward = new OneDnnConvolutionForward(x.shape(), weights.size(0), layerConf().getKernelSize(),

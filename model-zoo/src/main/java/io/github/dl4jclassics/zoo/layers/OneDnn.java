@@ -30,6 +30,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +99,15 @@ final class OneDnn {
             }
             return runtime;
         }
+    }
+
+    /**
+     * The OpenMP threads a primitive made now would use: oneDNN fixes a primitive's thread count when it is created
+     * (a convolution made on one training thread keeps one thread in a two-thread inference pass), so the layers key
+     * their primitives by it as well as by shape.
+     */
+    static int threads() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     /** {@code a} itself when it owns its buffer as a c-order float array, else a c-order copy (a view's buffer is not

@@ -59,6 +59,8 @@ final class OneDnnConvolutionForward {
 
     private final long[] inputShape;
     private final long[] outputShape;
+    /** OpenMP threads at creation, which the primitive keeps ({@link OneDnn#threads()}). */
+    private final int threads;
     private final OneDnn.Handles handles;
     private final dnnl_memory srcPlain;
     private final dnnl_memory weightsPlain;
@@ -93,6 +95,7 @@ final class OneDnnConvolutionForward {
     OneDnnConvolutionForward(long[] inputShape, long outChannels, int[] kernel, int[] stride, int[] padding) {
         OneDnn.Runtime rt = OneDnn.runtime();
         this.inputShape = inputShape.clone();
+        this.threads = OneDnn.threads();
         long oh = (inputShape[2] + 2L * padding[0] - kernel[0]) / stride[0] + 1;
         long ow = (inputShape[3] + 2L * padding[1] - kernel[1]) / stride[1] + 1;
         this.outputShape = new long[]{inputShape[0], outChannels, oh, ow};
@@ -147,9 +150,9 @@ final class OneDnnConvolutionForward {
         OneDnn.cleanWith(this, handles);
     }
 
-    /** Whether this primitive was made for inputs of this shape. */
+    /** Whether this primitive was made for inputs of this shape, with the calling thread's OpenMP thread count. */
     boolean fits(long[] shape) {
-        return Arrays.equals(inputShape, shape);
+        return Arrays.equals(inputShape, shape) && threads == OneDnn.threads();
     }
 
     /** The output shape {@code [n, out, h', w']}. */

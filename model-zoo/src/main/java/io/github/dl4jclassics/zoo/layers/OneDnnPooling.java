@@ -47,6 +47,8 @@ final class OneDnnPooling {
     private final long[] inputShape;
     private final long[] outputShape;
     private final boolean training;
+    /** OpenMP threads at creation, which the primitives keep ({@link OneDnn#threads()}). */
+    private final int threads;
     private final OneDnn.Handles handles;
     private final dnnl_memory src;
     private final dnnl_memory dst;
@@ -68,6 +70,7 @@ final class OneDnnPooling {
         OneDnn.Runtime rt = OneDnn.runtime();
         this.inputShape = inputShape.clone();
         this.training = training;
+        this.threads = OneDnn.threads();
         long[] pads = {padding[0], padding[1]};
         this.outputShape = outputShape(inputShape, kernel, stride, padding);
         long[] padsAfter = padsAfter(inputShape, outputShape, kernel, stride, padding);
@@ -146,9 +149,9 @@ final class OneDnnPooling {
                 (outputShape[3] - 1) * stride[1] + kernel[1] - inputShape[3] - padding[1]};
     }
 
-    /** Whether this primitive set was made for inputs of this shape and this phase. */
+    /** Whether this primitive set was made for inputs of this shape, this phase and the current thread count. */
     boolean fits(long[] shape, boolean forTraining) {
-        return training == forTraining && Arrays.equals(inputShape, shape);
+        return training == forTraining && Arrays.equals(inputShape, shape) && threads == OneDnn.threads();
     }
 
     long[] outputShape() {

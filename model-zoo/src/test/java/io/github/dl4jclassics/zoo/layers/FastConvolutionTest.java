@@ -44,6 +44,28 @@ class FastConvolutionTest {
     }
 
     @Test
+    void oneDnnPrimitivesAreKeptPerThreadCount() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(OneDnn.available(), "oneDNN presets not loaded");
+        int before = FastPath.status().threads();
+        try {
+            FastPath.setThreads(1);
+            long[] shape = {4, 3, 12, 12};
+            OneDnnConvolutionForward forward = new OneDnnConvolutionForward(shape, 6, new int[]{5, 5},
+                    new int[]{1, 1}, new int[]{0, 0});
+            OneDnnPooling pooling = new OneDnnPooling(shape, true, new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0},
+                    false);
+            assertThat(forward.fits(shape)).isTrue();
+            assertThat(pooling.fits(shape, false)).isTrue();
+            FastPath.setThreads(2);
+            // oneDNN fixed one thread in them when they were made: a two-thread pass needs its own
+            assertThat(forward.fits(shape)).isFalse();
+            assertThat(pooling.fits(shape, false)).isFalse();
+        } finally {
+            FastPath.setThreads(before);
+        }
+    }
+
+    @Test
     void copiesEveryFieldOfTheConvolution() {
         ConvolutionLayer conv = new ConvolutionLayer.Builder(5, 3).name("conv1").nIn(3).nOut(8).stride(2, 1)
                 .padding(2, 1).dilation(1, 1).hasBias(false).activation(Activation.RELU)
