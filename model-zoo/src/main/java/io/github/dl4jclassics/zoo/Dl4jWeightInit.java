@@ -98,10 +98,11 @@ public final class Dl4jWeightInit {
 
     /**
      * fan_in as PyTorch and DL4J compute it: in_channels * kH * kW for a 2-D convolution, in_features for a dense
-     * or output layer.
+     * or output layer (DL4J's own or the zoo's drop-in subclass).
      */
     static double fanIn(BaseLayer layer, String key) {
-        if ((layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)
+        if ((layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class
+                || (layer instanceof DenseLayer && layer.getClass().getPackageName().startsWith("io.github.dl4jclassics")))
                 && layer instanceof FeedForwardLayer dense) {
             return positive(dense.getNIn(), layer, key);
         }

@@ -291,7 +291,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     }
 
     /** max(0, z) with no cap, threshold or negative slope. */
-    private static boolean isPlainRelu(IActivation f) {
+    static boolean isPlainRelu(IActivation f) {
         return f instanceof ActivationReLU relu && isZeroOrNull(relu.getMax()) && isZeroOrNull(relu.getThreshold())
                 && isZeroOrNull(relu.getNegativeSlope());
     }

@@ -120,6 +120,34 @@ final class OneDnn {
         return a.castTo(DataType.FLOAT).dup('c');
     }
 
+    /**
+     * The address of {@code a}'s first element when oneDNN can read or write it in place as a dense {@code order}
+     * array: float, laid out with {@code order}'s default strides, covering its whole buffer. ND4J keeps a view's offset
+     * in the view's own buffer, whose address already includes it (a parameter view of a network's flat parameter
+     * vector qualifies). Null otherwise.
+     */
+    static Pointer address(INDArray a, char order) {
+        if (a == null || a.dataType() != DataType.FLOAT || a.length() != a.data().length() || !dense(a, order)) {
+            return null;
+        }
+        return a.data().addressPointer();
+    }
+
+    /** Whether {@code a}'s strides are {@code order}'s default ones, ignoring axes of size 1 (a row vector's). */
+    private static boolean dense(INDArray a, char order) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int k = 0; k < shape.length; k++) {
+            int i = order == 'c' ? shape.length - 1 - k : k;
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t d = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor " + Arrays.toString(dims));

@@ -49,6 +49,11 @@ class NativeLayersTest {
                 assertThat(n.getBeta()).isEqualTo(lrn.getBeta());
             } else if (before.getClass() == org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class) {
                 assertThat(after).isInstanceOf(FastConvolution.class);
+            } else if (before.getClass() == org.deeplearning4j.nn.conf.layers.DenseLayer.class) {
+                assertThat(after).isInstanceOf(FastDense.class).isEqualTo(NativeLayers.fastDense(
+                        (org.deeplearning4j.nn.conf.layers.DenseLayer) before));
+                assertThat(NativeLayers.fastDense((org.deeplearning4j.nn.conf.layers.DenseLayer) before))
+                        .usingRecursiveComparison().isEqualTo(before);
             } else if (before.getClass() == org.deeplearning4j.nn.conf.layers.SubsamplingLayer.class) {
                 assertThat(after).isInstanceOf(FastSubsampling.class).usingRecursiveComparison().isEqualTo(before);
                 pools++;
