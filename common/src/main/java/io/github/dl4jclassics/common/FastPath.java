@@ -34,15 +34,6 @@ public final class FastPath {
 
 
     /**
-     * Multiply-accumulates per image below which one native thread trains faster than every core (docs/PERFORMANCE.md,
-     * round 4): the work per operation is too small to pay for a second OpenMP thread. Measured on an idle 2-core Intel
-     * machine at AVX-512 and capped at AVX2: lenet5 (0.65 M) trains faster on one thread; lenet-scene (3.6 M),
-     * alexnet2-cifar100 (48 M), resnet18 at 64x64 (148 M) and alexnet-scene (1,368 M) on two. (Round 2 put the line at
-     * 100 M on an AMD machine, before the Java-side savings of rounds 3 and 4.)
-     */
-    public static final long SMALL_MODEL_MACS = 1_000_000L;
-
-    /**
      * Weights of a network's largest dense layer from which OpenBLAS (DL4J's matrix products on the CPU) gets every
      * core; below it, one thread. OpenBLAS's calling thread waits for its workers with {@code sched_yield}, and for
      * the zoo's small dense layers that wait costs more than the second thread gains: measured on the idle 2-core
@@ -183,32 +174,25 @@ public final class FastPath {
     }
 
     /**
-     * The number of native threads to train a network doing {@code macsPerImage} multiply-accumulates per image:
-     * <ul>
-     *   <li>{@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set;</li>
-     *   <li>one below {@link #SMALL_MODEL_MACS} (LeNet-5-sized networks: too little work per operation to pay for a
-     *       second OpenMP thread in the backward pass);</li>
-     *   <li>else every core.</li>
-     * </ul>
-     * The choice depends on the model alone, never on what other processes are doing (issue 11: the same model on
-     * the same machine gets the same setting every time, and so the same numbers). On a machine shared with other
-     * busy processes, OpenMP threads that busy-wait for a descheduled partner can make several threads slower than
-     * one: set {@code OMP_WAIT_POLICY=passive} or {@value #THREADS_PROPERTY}{@code =1} there (docs/PERFORMANCE.md).
+     * The number of native threads (libnd4j's OpenMP pool, oneDNN's too) to train with: {@value #THREADS_PROPERTY} or
+     * {@code OMP_NUM_THREADS} when set, else every core, for every zoo network. Rounds 2-3 trained LeNet- and
+     * AlexNet2-sized networks on one thread; that was faster only while OpenBLAS's second thread spun beside them and
+     * oneDNN primitives made on one thread ran in two-thread passes (both fixed in round 4: {@link #blasThreadsFor},
+     * primitives keyed by thread count). Measured after, idle 2-core machine: LeNet-5 trains 8,121-8,639 img/s on two
+     * threads against 7,394-7,775 on one (AVX2 cap: 6,863-7,571 against 6,406-6,496). Never a function of the load:
+     * the same setting, and so the same numbers, every time. On a machine shared with other busy processes, OpenMP
+     * threads that busy-wait for a descheduled partner can make two threads far slower than one: set
+     * {@value #THREADS_PROPERTY}{@code =1} there (docs/PERFORMANCE.md).
      */
-    public static int threadsFor(long macsPerImage) {
+    public static int trainingThreads() {
         Integer fixed = fixedThreads();
-        if (fixed != null) {
-            return fixed;
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        return macsPerImage < SMALL_MODEL_MACS ? 1 : cores;
+        return fixed != null ? fixed : Runtime.getRuntime().availableProcessors();
     }
 
     /**
      * The number of native threads for inference ({@code output} in evaluation, prediction, the per-epoch validation):
      * {@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} when set, else every core. Measured faster than one thread
-     * for every zoo network, LeNet-5 included (+35-66 % on the idle 2-core machine, docs/PERFORMANCE.md round 4): a
-     * forward pass has no small weight-gradient reductions to split.
+     * for every zoo network, LeNet-5 included (+35-66 % on the idle 2-core machine, docs/PERFORMANCE.md round 4).
      */
     public static int inferenceThreads() {
         Integer fixed = fixedThreads();
@@ -242,11 +226,12 @@ public final class FastPath {
     }
 
     /**
-     * Sets the training threads {@link #threadsFor(long)} chooses and the OpenBLAS threads {@link #blasThreadsFor(long)}
-     * chooses for a network; returns the training thread count. No-op on a non-CPU backend.
+     * Sets the {@link #trainingThreads() training threads} and the OpenBLAS threads {@link #blasThreadsFor(long)}
+     * chooses for a network whose largest dense layer has {@code largestDenseWeights} weights; returns the training
+     * thread count. No-op on a non-CPU backend.
      */
-    public static int useThreadsFor(long macsPerImage, long largestDenseWeights) {
-        int threads = setThreads(threadsFor(macsPerImage));
+    public static int useThreadsFor(long largestDenseWeights) {
+        int threads = setThreads(trainingThreads());
         if ("CPU".equalsIgnoreCase(status.backend())) {
             Nd4j.factory().blas().setMaxThreads(blasThreadsFor(largestDenseWeights));
         }

@@ -55,21 +55,15 @@ class FastPathTest {
     @Test
     void threadsPropertyOverridesTheChoice() {
         System.setProperty(FastPath.THREADS_PROPERTY, "3");
-        assertThat(FastPath.threadsFor(1)).isEqualTo(3);
-        assertThat(FastPath.threadsFor(Long.MAX_VALUE)).isEqualTo(3);
+        assertThat(FastPath.trainingThreads()).isEqualTo(3);
         assertThat(FastPath.inferenceThreads()).isEqualTo(3);
         assertThat(FastPath.blasThreadsFor(1)).isEqualTo(3);
     }
 
     @Test
-    void leNet5SizedNetworksTrainOnOneThreadAndTheRestOnEveryCore() {
+    void everyNetworkTrainsOnEveryCore() {
         assumeTrue(System.getenv("OMP_NUM_THREADS") == null, "OMP_NUM_THREADS fixes the count");
-        int cores = Runtime.getRuntime().availableProcessors();
-        assertThat(FastPath.threadsFor(651_720)).as("lenet5").isEqualTo(1);
-        assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS - 1)).isEqualTo(1);
-        assertThat(FastPath.threadsFor(FastPath.SMALL_MODEL_MACS)).isEqualTo(cores);
-        assertThat(FastPath.threadsFor(3_577_464)).as("lenet-scene").isEqualTo(cores);
-        assertThat(FastPath.threadsFor(47_903_296)).as("alexnet2-cifar100").isEqualTo(cores);
+        assertThat(FastPath.trainingThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -81,13 +75,11 @@ class FastPathTest {
         assertThat(FastPath.blasThreadsFor(51_380_224)).as("alexnet-scene's fc1").isEqualTo(cores);
         int before = FastPath.status().threads();
         try {
-            assertThat(FastPath.useThreadsFor(651_720, 48_000)).isEqualTo(1);
-            assertThat(Nd4j.factory().blas().getMaxThreads()).isEqualTo(1);
-            assertThat(FastPath.useThreadsFor(3_577_464, 48_000)).isEqualTo(cores);
+            assertThat(FastPath.useThreadsFor(48_000)).isEqualTo(cores);
             assertThat(Nd4j.factory().blas().getMaxThreads()).as("OpenBLAS stays at one").isEqualTo(1);
-            FastPath.useThreadsFor(1_368_064_000L, 51_380_224);
+            FastPath.useThreadsFor(51_380_224);
             assertThat(Nd4j.factory().blas().getMaxThreads()).isEqualTo(cores);
-            FastPath.useThreadsFor(3_577_464, 48_000);
+            FastPath.useThreadsFor(48_000);
             FastPath.withInferenceThreads(() -> assertThat(Nd4j.factory().blas().getMaxThreads())
                     .as("inference leaves OpenBLAS as the model set it").isEqualTo(1));
         } finally {
@@ -101,7 +93,7 @@ class FastPathTest {
         int cores = Runtime.getRuntime().availableProcessors();
         int before = FastPath.status().threads();
         try {
-            FastPath.setThreads(1);
+            FastPath.setThreads(1); // e.g. -Ddl4jclassics.threads=1 for training, then evaluation's own count
             int inside = FastPath.withInferenceThreads(
                     () -> NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
             assertThat(inside).isEqualTo(cores);

@@ -343,10 +343,10 @@ public final class ExperimentRunner {
                 return new Validator.ValidationResult(m.loss(), m.top1(), m.top5());
             });
         }
-        // One native thread for LeNet-5-sized networks, all cores otherwise; evaluation passes on all cores
-        // (ClassifierNetwork.output). A rule of the model, never of the load (measured: docs/PERFORMANCE.md).
+        // Every core for training and evaluation, OpenBLAS by the largest dense layer: a rule of the model, never of
+        // the load (measured: docs/PERFORMANCE.md).
         ModelSummary summary = ModelSummary.of(inputs.model(), inputs.spec());
-        int threads = FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
+        int threads = FastPath.useThreadsFor(summary.largestDenseWeights());
         int inferenceThreads = FastPath.inferenceThreads();
         LOG.info("training on {} native thread{}, evaluating on {}", threads, threads == 1 ? "" : "s",
                 inferenceThreads);

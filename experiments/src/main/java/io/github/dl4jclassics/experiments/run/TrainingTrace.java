@@ -108,7 +108,7 @@ public final class TrainingTrace {
         }
         List<String> withoutDropout = disableDropout(network);
         ModelSummary summary = ModelSummary.of(inputs.model(), inputs.spec());
-        FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
+        FastPath.useThreadsFor(summary.largestDenseWeights());
         Files.createDirectories(out);
         AtomicFiles.write(out.resolve(INIT), tmp -> NpzWeights.write(network, tmp));
 

@@ -36,8 +36,8 @@ public final class ModelBenchmark {
 
     /**
      * Benchmarks {@code model} built for {@code spec}, native threads chosen as a run chooses them
-     * ({@link FastPath#threadsFor(long)} from the model's multiply-accumulates per image for training,
-     * {@link FastPath#inferenceThreads()} for inference), {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
+     * ({@link FastPath#trainingThreads()}, {@link FastPath#inferenceThreads()}; OpenBLAS by
+     * {@link FastPath#blasThreadsFor(long)}), {@code warmupSteps} untimed steps and {@code measuredSteps} timed ones.
      */
     public static BenchmarkResult run(ClassicModel model, ModelSpec spec, int batch, int warmupSteps, int measuredSteps) {
         return run(model, spec, batch, warmupSteps, measuredSteps, 0);
@@ -57,8 +57,8 @@ public final class ModelBenchmark {
      *        (convolution backward paths, workspaces) settle in the first seconds, not the first steps
      * @param measuredSteps timed training steps and inference passes at least; the median of each is reported
      * @param measuredSeconds ... and timed for at least this long (a LeNet step takes milliseconds)
-     * @param threads native threads for both phases; 0 chooses as a run does ({@link FastPath#threadsFor(long)} for
-     *        training, {@link FastPath#inferenceThreads()} for inference)
+     * @param threads native threads for both phases; 0 chooses as a run does ({@link FastPath#trainingThreads()},
+     *        {@link FastPath#inferenceThreads()})
      * @param nativeLayers false benchmarks the zoo's configuration as it is (DL4J's own LRN and convolution layers),
      *        to measure what {@link NativeLayers} gains
      */
@@ -105,7 +105,7 @@ public final class ModelBenchmark {
     }
 
     private static int useThreadsFor(ModelSummary summary) {
-        return FastPath.useThreadsFor(summary.macs(), summary.largestDenseWeights());
+        return FastPath.useThreadsFor(summary.largestDenseWeights());
     }
 
     private static double[][] warmUpAndTime(Runnable step, Settings settings) {

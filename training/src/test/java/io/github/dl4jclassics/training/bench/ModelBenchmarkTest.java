@@ -27,8 +27,7 @@ class ModelBenchmarkTest {
         assertThat(result.batch()).isEqualTo(8);
         assertThat(result.trainImgPerSec()).isPositive().isFinite();
         assertThat(result.inferImgPerSec()).isPositive().isFinite();
-        assertThat(result.threads()).as("LeNet-5 trains on one thread unless fixed").isEqualTo(
-                FastPath.threadsFor(651_720));
+        assertThat(result.threads()).isEqualTo(FastPath.trainingThreads());
         assertThat(result.inferThreads()).isEqualTo(FastPath.inferenceThreads());
 
         JsonNode json = Json.mapper().readTree(result.toJson());
