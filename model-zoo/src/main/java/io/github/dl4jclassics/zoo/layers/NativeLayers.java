@@ -4,6 +4,7 @@ import io.github.dl4jclassics.common.FastPath;
 import java.util.Collection;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -19,8 +20,9 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * (docs/PERFORMANCE.md): every {@link LocalResponseNormalization} by a {@link NativeLocalResponseNormalization}
  * with the same name, n, k, alpha, beta and data format, and every plain {@link ConvolutionLayer} by a
  * {@link FastConvolution} with the same fields (the first layer of a MultiLayerNetwork without input gradient, see
- * {@link FastConvolution}), every plain {@link SubsamplingLayer} by a {@link FastSubsampling} and every plain
- * {@link DenseLayer} by a {@link FastDense} with the same fields. Parameters, their order and initialisation are unchanged, so the
+ * {@link FastConvolution}), every plain {@link SubsamplingLayer} by a {@link FastSubsampling}, every plain
+ * {@link DenseLayer} by a {@link FastDense} and every plain {@link ActivationLayer} by a {@link FastActivation} with the
+ * same fields. Parameters, their order and initialisation are unchanged, so the
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
@@ -41,6 +43,7 @@ public final class NativeLayers {
     private static final String NATIVE_LRN = NativeLocalResponseNormalization.class.getName();
     private static final String FAST_SUBSAMPLING = FastSubsampling.class.getName();
     private static final String FAST_DENSE = FastDense.class.getName();
+    private static final String FAST_ACTIVATION = FastActivation.class.getName();
     private static final String PYTORCH_BATCH_NORM = PyTorchBatchNormalization.class.getName();
 
     private NativeLayers() {
@@ -66,7 +69,7 @@ public final class NativeLayers {
     /**
      * Puts DL4J's own layers in place of the native ones (also inside wrappers such as FrozenLayer), in place:
      * {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, {@link FastSubsampling} the
-     * {@link SubsamplingLayer}, {@link FastDense} the {@link DenseLayer}, and
+     * {@link SubsamplingLayer}, {@link FastDense} the {@link DenseLayer}, {@link FastActivation} the {@link ActivationLayer}, and
      * {@link NativeLocalResponseNormalization} DL4J's {@link LocalResponseNormalization} with the same n, k, alpha,
      * beta and data format. Their fields are DL4J's own, so each such layer is copied through DL4J's JSON form with
      * the class name replaced; the other layers are kept as they are (not through JSON: DL4J 1.0.0-M2.1's
@@ -99,7 +102,7 @@ public final class NativeLayers {
     /** Whether {@code json} (a network configuration) names one of the native layers. */
     public static boolean namesNativeLayers(String json) {
         return json.contains(FAST_CONVOLUTION) || json.contains(NATIVE_LRN) || json.contains(PYTORCH_BATCH_NORM)
-                || json.contains(FAST_SUBSAMPLING) || json.contains(FAST_DENSE);
+                || json.contains(FAST_SUBSAMPLING) || json.contains(FAST_DENSE) || json.contains(FAST_ACTIVATION);
     }
 
     private static void toStock(JsonNode node) {
@@ -114,6 +117,8 @@ public final class NativeLayers {
                 object.put("@class", SubsamplingLayer.class.getName());
             } else if (type.equals(FAST_DENSE)) {
                 object.put("@class", DenseLayer.class.getName());
+            } else if (type.equals(FAST_ACTIVATION)) {
+                object.put("@class", ActivationLayer.class.getName());
             } else if (type.equals(PYTORCH_BATCH_NORM)) {
                 object.put("@class", BatchNormalization.class.getName());
             }
@@ -159,6 +164,18 @@ public final class NativeLayers {
         }
     }
 
+    /** The same activation layer (every field copied through DL4J's own JSON form) as a {@link FastActivation}. */
+    public static FastActivation fastActivation(ActivationLayer activation) {
+        ObjectMapper mapper = NeuralNetConfiguration.mapper();
+        ObjectNode json = mapper.valueToTree(activation);
+        json.put("@class", FastActivation.class.getName());
+        try {
+            return (FastActivation) mapper.treeToValue(json, Layer.class);
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot copy activation layer " + activation.getLayerName(), e);
+        }
+    }
+
     /** The same dense layer (every field copied through DL4J's own JSON form) as a {@link FastDense}. */
     public static FastDense fastDense(DenseLayer dense) {
         ObjectMapper mapper = NeuralNetConfiguration.mapper();
@@ -195,6 +212,8 @@ public final class NativeLayers {
             conf.setLayer(fastSubsampling((SubsamplingLayer) layer));
         } else if (layer != null && layer.getClass() == DenseLayer.class) {
             conf.setLayer(fastDense((DenseLayer) layer));
+        } else if (layer != null && layer.getClass() == ActivationLayer.class) {
+            conf.setLayer(fastActivation((ActivationLayer) layer));
         }
     }
 }
