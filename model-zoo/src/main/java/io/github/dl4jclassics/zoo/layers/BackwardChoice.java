@@ -4,60 +4,100 @@ import io.github.dl4jclassics.common.CpuIsa;
 import java.util.Locale;
 
 /**
- * Which of two equivalent ways a convolution layer computes its backward pass: libnd4j's {@code conv2d_bp} (oneDNN's
- * own choice of algorithm) or {@link ConvolutionGradients} (direct kernels). The two round differently, so the choice
- * is a rule of the layer's shape and the CPU's instruction set ({@link CpuIsa}), never a timing taken in the process:
- * the same seed gives the same numbers on a busy machine and after a resume.
+ * Which of the equivalent ways a convolution layer computes its backward pass: oneDNN's backward primitives called
+ * directly ({@link OneDnnConvolutionBackward}), libnd4j's {@code conv2d_bp} (oneDNN's own choice of algorithm, made at
+ * every call) or {@link ConvolutionGradients} (libnd4j's forward and transposed convolutions, stride 1 only). They
+ * round differently, so the choice is a rule of the layer's shape and the CPU's instruction set ({@link CpuIsa}), never
+ * a timing taken in the process: the same seed gives the same numbers on a busy machine and after a resume.
  *
- * <p>The rule, from one backward pass per layer shape of the zoo's models, batch 64, one thread (docs/PERFORMANCE.md,
- * round 4, {@code BackwardPathProbe}): {@code conv2d_bp} wins everywhere except 3x3 convolutions on images of at most
- * 4x4 pixels with many channels, where oneDNN's Winograd (AVX-512) or its blocked direct kernel (AVX2) wastes most of
- * its tiles: 512 channels 2x2, 91 ms against 22 ms (AVX-512), 62 against 45 (AVX2). On AVX2 the direct path also wins
- * from 256 channels (256 channels 4x4: 26 against 23 ms), on AVX-512 only from 512 (there 11 against 15 ms).
+ * <p>The rule (docs/PERFORMANCE.md, round 4, {@code BackwardPathProbe}: one backward pass per layer shape of the zoo's
+ * models, batch 64, 1 and 2 threads, AVX-512 and AVX2): {@link ConvolutionGradients} for 3x3 stride-1 convolutions
+ * with many output channels on tiny outputs, where oneDNN's blocked kernels waste most of their tiles (AVX-512: 512
+ * channels on 2x2, 34 ms against 43-52 for oneDNN's primitives and 123 for {@code conv2d_bp}; AVX2: from 256 channels
+ * on up to 4x4, 27 against 34 ms for ResNet's 4x4 layer); oneDNN's primitives everywhere else: on AVX-512 they win
+ * by 10-45 % (the primitives made once, no reorders from and to NCHW beyond the ones oneDNN needs), on AVX2 they tie
+ * with {@code conv2d_bp} within 2-5 % and win on strided 1x1 layers by 20-40 %. Without the presets (switched off,
+ * or not loadable), the older rule: {@link ConvolutionGradients} on up to 4x4 outputs with 512 channels (AVX-512) or
+ * 256 (AVX2), {@code conv2d_bp} everywhere else.
  *
- * <p>{@value #PROPERTY}{@code =rule|direct|conv2d_bp} overrides the rule for every layer (default {@code rule};
- * {@code auto}, the old name, means the same), for comparisons.
+ * <p>{@value #PROPERTY}{@code =rule|onednn|direct|conv2d_bp} overrides the rule for every layer (default {@code rule};
+ * {@code auto}, the old name, means the same), for comparisons; {@code direct} applies to stride-1 layers only (the
+ * others take {@code conv2d_bp}), {@code onednn} needs the presets (else the rule).
  */
 final class BackwardChoice {
 
-    /** System property fixing the backward path of every fast convolution layer: rule, direct or conv2d_bp. */
+    /** System property fixing the backward path of every fast convolution layer: rule, onednn, direct or conv2d_bp. */
     static final String PROPERTY = "dl4jclassics.convolutionBackward";
 
     /** Output images of at most this many pixels (4x4) may take the direct path. */
     static final long SMALL_IMAGE_PIXELS = 16;
 
+    /** On AVX-512 with oneDNN's primitives, only output images of at most this many pixels (2x2) take the direct path. */
+    static final long TINY_IMAGE_PIXELS = 4;
+
+    /** The backward paths of a convolution layer that keeps its forward output. */
+    enum Path {
+        /** {@link OneDnnConvolutionBackward}. */
+        ONEDNN("oneDNN primitives"),
+        /** {@link ConvolutionGradients}. */
+        DIRECT("direct"),
+        /** DL4J's own backward pass (its oneDNN helper runs libnd4j's conv2d_bp). */
+        CONV2D_BP("conv2d_bp");
+
+        private final String label;
+
+        Path(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
     private BackwardChoice() {
     }
 
     /**
-     * Whether a stride-1 convolution with this kernel, producing {@code outChannels} maps of
-     * {@code outHeight x outWidth}, takes the direct path on {@code isa}, unless {@value #PROPERTY} says otherwise.
+     * The path of a convolution with this kernel and stride, producing {@code outChannels} maps of
+     * {@code outHeight x outWidth}, on {@code isa}, with oneDNN's presets loaded or not, unless {@value #PROPERTY} says
+     * otherwise.
      */
-    static boolean direct(int[] kernel, long outHeight, long outWidth, long outChannels, CpuIsa isa) {
+    static Path path(int[] kernel, int[] stride, long outHeight, long outWidth, long outChannels, CpuIsa isa,
+            boolean oneDnn) {
         String forced = System.getProperty(PROPERTY, "rule").trim().toLowerCase(Locale.ROOT);
+        boolean strideOne = stride[0] == 1 && stride[1] == 1;
         switch (forced) {
+            case "onednn":
+                return oneDnn ? Path.ONEDNN : byRule(kernel, stride, outHeight, outWidth, outChannels, isa, false);
             case "direct":
-                return true;
+                return strideOne ? Path.DIRECT : Path.CONV2D_BP;
             case "conv2d_bp":
-                return false;
+                return Path.CONV2D_BP;
             case "rule":
             case "auto":
-                return byRule(kernel, outHeight, outWidth, outChannels, isa);
+                return byRule(kernel, stride, outHeight, outWidth, outChannels, isa, oneDnn);
             default:
-                throw new IllegalArgumentException("-D" + PROPERTY + " must be rule, direct or conv2d_bp; got \""
+                throw new IllegalArgumentException("-D" + PROPERTY + " must be rule, onednn, direct or conv2d_bp; got \""
                         + forced + "\"");
         }
     }
 
     /** The rule alone (see the class comment). */
-    static boolean byRule(int[] kernel, long outHeight, long outWidth, long outChannels, CpuIsa isa) {
-        long minChannels = isa == CpuIsa.AVX512 ? 512 : 256;
-        return kernel[0] == 3 && kernel[1] == 3 && outHeight * outWidth <= SMALL_IMAGE_PIXELS
+    static Path byRule(int[] kernel, int[] stride, long outHeight, long outWidth, long outChannels, CpuIsa isa,
+            boolean oneDnn) {
+        boolean strideOne = stride[0] == 1 && stride[1] == 1;
+        boolean avx512 = isa == CpuIsa.AVX512;
+        long minChannels = avx512 ? 512 : 256;
+        // With oneDNN's primitives the direct path keeps only AVX-512's 2x2 images; without them all of 4x4.
+        long maxPixels = oneDnn && avx512 ? TINY_IMAGE_PIXELS : SMALL_IMAGE_PIXELS;
+        boolean direct = strideOne && kernel[0] == 3 && kernel[1] == 3 && outHeight * outWidth <= maxPixels
                 && outChannels >= minChannels;
+        return direct ? Path.DIRECT : oneDnn ? Path.ONEDNN : Path.CONV2D_BP;
     }
 
-    /** How a layer with this choice describes its backward path. */
-    static String describe(boolean direct) {
-        return (direct ? "direct" : "conv2d_bp") + " (" + CpuIsa.effective().oneDnnName() + " rule)";
+    /** How a layer on this path describes its backward pass. */
+    static String describe(Path path) {
+        return path.label() + " (" + CpuIsa.effective().oneDnnName() + " rule)";
     }
 }

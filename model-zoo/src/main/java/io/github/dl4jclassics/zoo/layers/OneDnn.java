@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the layers' direct oneDNN primitives share ({@link OneDnnWeightGradient}, {@link OneDnnConvolutionForward}):
+ * What the layers' direct oneDNN primitives share ({@link OneDnnConvolutionBackward}, {@link OneDnnConvolutionForward}):
  * oneDNN 2.5.2 from JavaCPP's {@code org.bytedeco:dnnl} presets, loaded beside libnd4j (its own oneDNN is linked
  * inside {@code libnd4jcpu.so}; the presets' {@code libdnnl.so.2} binds to the {@code libgomp.so.1} ND4J already
  * loaded, so both run in one OpenMP pool whose size {@code FastPath.setThreads} sets), one CPU engine and stream per
