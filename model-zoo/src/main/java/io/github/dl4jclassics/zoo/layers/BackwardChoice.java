@@ -20,13 +20,14 @@ import java.util.Locale;
  * or not loadable), the older rule: {@link ConvolutionGradients} on up to 4x4 outputs with 512 channels (AVX-512) or
  * 256 (AVX2), {@code conv2d_bp} everywhere else.
  *
- * <p>{@value #PROPERTY}{@code =rule|onednn|direct|conv2d_bp} overrides the rule for every layer (default {@code rule};
- * {@code auto}, the old name, means the same), for comparisons; {@code direct} applies to stride-1 layers only (the
- * others take {@code conv2d_bp}), {@code onednn} needs the presets (else the rule).
+ * <p>{@value #PROPERTY}{@code =rule|onednn|libnd4j|direct|conv2d_bp} overrides the rule for every layer (default
+ * {@code rule}; {@code auto}, the old name, means the same), for comparisons: {@code onednn} oneDNN's primitives for
+ * every layer (needs the presets, else the rule), {@code libnd4j} the rule without them (the earlier rule), {@code direct}
+ * {@link ConvolutionGradients} for stride-1 layers ({@code conv2d_bp} for the others), {@code conv2d_bp} libnd4j's.
  */
 final class BackwardChoice {
 
-    /** System property fixing the backward path of every fast convolution layer: rule, onednn, direct or conv2d_bp. */
+    /** System property fixing the backward path of every fast convolution layer: rule, onednn, libnd4j, direct, conv2d_bp. */
     static final String PROPERTY = "dl4jclassics.convolutionBackward";
 
     /** Output images of at most this many pixels (4x4) may take the direct path. */
@@ -74,11 +75,13 @@ final class BackwardChoice {
                 return strideOne ? Path.DIRECT : Path.CONV2D_BP;
             case "conv2d_bp":
                 return Path.CONV2D_BP;
+            case "libnd4j":
+                return byRule(kernel, stride, outHeight, outWidth, outChannels, isa, false);
             case "rule":
             case "auto":
                 return byRule(kernel, stride, outHeight, outWidth, outChannels, isa, oneDnn);
             default:
-                throw new IllegalArgumentException("-D" + PROPERTY + " must be rule, onednn, direct or conv2d_bp; got \""
+                throw new IllegalArgumentException("-D" + PROPERTY + " must be rule, onednn, libnd4j, direct or conv2d_bp; got \""
                         + forced + "\"");
         }
     }

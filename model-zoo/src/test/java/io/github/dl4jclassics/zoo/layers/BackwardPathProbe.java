@@ -70,6 +70,7 @@ public final class BackwardPathProbe {
                 forward(p[0], layers, inputs, seen);
                 continue;
             }
+            double[] totals = new double[3];
             for (Layer l : layers) {
                 if (!(l instanceof FastConvolutionLayer f)) {
                     continue;
@@ -89,7 +90,14 @@ public final class BackwardPathProbe {
                 long ow = (in.size(3) + 2L * pad[1] - k[1]) / st[1] + 1;
                 String key = String.format(Locale.ROOT, "%dx%d k%dx%d s%d p%d in%d out%d", in.size(2), in.size(3), k[0],
                         k[1], st[0], pad[0], in.size(1), w.size(0));
+                io.github.dl4jclassics.common.CpuIsa isa = io.github.dl4jclassics.common.CpuIsa.effective();
+                BackwardChoice.Path before = BackwardChoice.byRule(k, st, oh, ow, w.size(0), isa, false);
+                BackwardChoice.Path now = BackwardChoice.byRule(k, st, oh, ow, w.size(0), isa, true);
                 if (seen.containsKey(key)) {
+                    double[] t = seen.get(key);
+                    totals[0] += t[0];
+                    totals[1] += pathTime(before, t);
+                    totals[2] += pathTime(now, t);
                     continue;
                 }
                 INDArray delta = Nd4j.rand(DataType.FLOAT, in.size(0), w.size(0), oh, ow);
@@ -136,8 +144,13 @@ public final class BackwardPathProbe {
                     win = t[i] < t[win] ? i : win;
                 }
                 System.out.printf(Locale.ROOT, "%-18s %-38s conv2d_bp %8.2f  direct %8.2f  onednn %8.2f  onednn-auto %8.2f ms"
-                        + "  -> %s%n", p[0], key, t[0], t[1], t[2], t[3], names[win]);
+                        + "  -> %s (rule: %s)%n", p[0], key, t[0], t[1], t[2], t[3], names[win], now);
+                totals[0] += t[0];
+                totals[1] += pathTime(before, t);
+                totals[2] += pathTime(now, t);
             }
+            System.out.printf(Locale.ROOT, "%-18s every layer with an input gradient, ms per step: all conv2d_bp %.2f, "
+                    + "earlier rule (libnd4j) %.2f, rule %.2f%n", p[0], totals[0], totals[1], totals[2]);
         }
     }
 
@@ -169,6 +182,15 @@ public final class BackwardPathProbe {
             System.out.printf(Locale.ROOT, "%-18s %-40s conv2d %8.2f ms  oneDNN direct %8.2f ms  -> %s%n", model, key,
                     t[0], t[1], t[0] <= t[1] ? "conv2d" : "direct");
         }
+    }
+
+    /** A path's time from a row of {conv2d_bp, direct, onednn direct, onednn auto} (the layer's ONEDNN is auto). */
+    private static double pathTime(BackwardChoice.Path path, double[] t) {
+        return switch (path) {
+            case CONV2D_BP -> t[0];
+            case DIRECT -> t[1];
+            case ONEDNN -> t[3];
+        };
     }
 
     /** Best of 7 after 2 warm-up runs: CPU time of this thread at 1 thread, wall time at more (OpenMP workers). */
