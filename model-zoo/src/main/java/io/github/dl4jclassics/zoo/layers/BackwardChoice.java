@@ -11,14 +11,17 @@ import java.util.Locale;
  * a timing taken in the process: the same seed gives the same numbers on a busy machine and after a resume.
  *
  * <p>The rule (docs/PERFORMANCE.md, round 4, {@code BackwardPathProbe}: one backward pass per layer shape of the zoo's
- * models, batch 64, 1 and 2 threads, AVX-512 and AVX2): {@link ConvolutionGradients} for 3x3 stride-1 convolutions
- * with many output channels on tiny outputs, where oneDNN's blocked kernels waste most of their tiles (AVX-512: 512
- * channels on 2x2, 34 ms against 43-52 for oneDNN's primitives and 123 for {@code conv2d_bp}; AVX2: from 256 channels
- * on up to 4x4, 27 against 34 ms for ResNet's 4x4 layer); oneDNN's primitives everywhere else: on AVX-512 they win
- * by 10-45 % (the primitives made once, no reorders from and to NCHW beyond the ones oneDNN needs), on AVX2 they tie
- * with {@code conv2d_bp} within 2-5 % and win on strided 1x1 layers by 20-40 %. Without the presets (switched off,
- * or not loadable), the older rule: {@link ConvolutionGradients} on up to 4x4 outputs with 512 channels (AVX-512) or
- * 256 (AVX2), {@code conv2d_bp} everywhere else.
+ * models, batch 64, one thread, CPU ms, best of 7; AVX-512 and AVX2): {@link ConvolutionGradients} for 3x3 stride-1
+ * convolutions with many output channels on tiny outputs, where oneDNN's blocked kernels waste most of their tiles
+ * (AVX-512: 512 channels on 2x2, 26 ms against 40-48 for oneDNN's primitives and 114 for {@code conv2d_bp}; AVX2: from
+ * 256 channels on up to 4x4, 30 against 31 ms for ResNet's 4x4 layer, 52 against 79 for its 2x2 one); oneDNN's
+ * primitives everywhere else: on AVX-512 they beat {@code conv2d_bp} on every layer shape of the zoo by 5-60 % (VGG's
+ * 4x4 512-channel layers most), on AVX2 they tie with it within 2-3 % on the 3x3 layers and win by 20-40 % on
+ * strided 1x1 layers and the LeNets. Summed over a model's layers with an input gradient (ms a step, AVX-512 / AVX2):
+ * lenet5 1.60 -> 1.28 / 1.84 -> 1.43, lenet-scene 11.0 -> 8.2 / 12.5 -> 7.8, alexnet2-cifar100 63 -> 56 / 111 -> 102,
+ * resnet18 305 -> 280 / 586 -> 555, vgg16 (32x32) 577 -> 393 / 987 -> 960, alexnet-scene 1,991 -> 1,699 / 3,211 ->
+ * 3,134. Without the presets (switched off, or not loadable), the earlier rule: {@link ConvolutionGradients} on up to
+ * 4x4 outputs with 512 channels (AVX-512) or 256 (AVX2), {@code conv2d_bp} everywhere else.
  *
  * <p>{@value #PROPERTY}{@code =rule|onednn|libnd4j|direct|conv2d_bp} overrides the rule for every layer (default
  * {@code rule}; {@code auto}, the old name, means the same), for comparisons: {@code onednn} oneDNN's primitives for
