@@ -37,7 +37,7 @@ public enum Workaround {
 
     /** {@code model-zoo: zoo.layers.OneDnn}. */
     ONEDNN_PRESETS_ON_ND4J_BUFFERS("io.github.dl4jclassics.zoo.layers.OneDnn, OneDnnConvolutionForward, "
-            + "OneDnnWeightGradient (model-zoo)",
+            + "OneDnnConvolutionBackward (model-zoo)",
             "call oneDNN 2.5.2 from org.bytedeco:dnnl 2.5.2-1.5.7 on ND4J's buffers: the presets must be built on the "
                     + "JavaCPP of ND4J (1.5.7 in M2.1) and share its libgomp; a DL4J with another JavaCPP needs the "
                     + "matching presets (or -Ddl4jclassics.oneDnnDirect=false)."),

@@ -1,5 +1,8 @@
 package io.github.dl4jclassics.zoo.layers;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+
 import io.github.dl4jclassics.common.CpuIsa;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,23 +37,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * convolving again. Anything else (other activations, no helper, a helper that failed over, a different input)
  * takes DL4J's path unchanged.
  *
- * <p>On that path a stride-1, undilated NCHW convolution can also compute its gradients without libnd4j's
- * {@code conv2d_bp} ({@link ConvolutionGradients}: transposed and forward convolutions, which oneDNN runs with direct
- * kernels instead of the Winograd kernels it picks for {@code conv2d_bp} on AVX-512 machines, up to 20x slower on small
- * images). Which one a layer takes is a rule of its shape and the CPU's instruction set ({@link BackwardChoice}).
+ * <p>On that path an undilated NCHW float convolution (any stride) computes its gradients without libnd4j's
+ * {@code conv2d_bp}: with oneDNN's backward-weights and backward-data primitives called directly
+ * ({@link OneDnnConvolutionBackward}, made once per input shape), or, for stride-1 3x3 layers with many channels on
+ * tiny images (and without oneDNN's presets), by {@link ConvolutionGradients} (transposed and forward convolutions).
+ * Which one a layer takes is a rule of its shape and the CPU's instruction set ({@link BackwardChoice}).
  *
  * <p>When the configuration says no input gradient is needed ({@link FastConvolution#isInputGradient()}, the first
- * layer), such a convolution computes only its parameter gradients, always directly: for the 3-channel first layers of
- * the zoo this is 2-3x cheaper than oneDNN's full backward pass, most of whose time goes into the input gradient that
- * training throws away. Its weight gradient runs oneDNN's backward-weights primitive called directly
- * ({@link OneDnnWeightGradient}), 4-5x faster than the forward convolution of swapped axes.
+ * layer), such a convolution computes only its parameter gradients: for the 3-channel first layers of the zoo this is
+ * 2-3x cheaper than the full backward pass, most of whose time goes into the input gradient that training throws away.
  */
 public class FastConvolutionLayer extends ConvolutionLayer {
 
     private INDArray lastOutput;
     private INDArray lastInput;
-    /** The backward path chosen at the first backward pass (from the output's shape), null before. */
-    private Boolean direct;
+    /** The backward path of the last backward pass (a rule of the shape), null before. */
+    private BackwardChoice.Path path;
     /**
      * oneDNN forward primitives, by input shape (full batches and an epoch's last one) and thread count (training's
      * and inference's).
@@ -58,8 +60,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     private final List<OneDnnConvolutionForward> oneDnnForwards = new ArrayList<>(4);
     /** Zeros for a layer without bias (oneDNN's primitive is made with one). */
     private INDArray zeroBias;
-    /** oneDNN weight-gradient primitives of a first layer, by input shape (full batches and an epoch's last one). */
-    private final List<OneDnnWeightGradient> oneDnnWeightGradients = new ArrayList<>(2);
+    /** oneDNN backward primitives, by input shape (full batches and an epoch's last one). */
+    private final List<OneDnnConvolutionBackward> oneDnnBackwards = new ArrayList<>(2);
 
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -151,21 +153,80 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         FastConvolution c = (FastConvolution) layerConf();
-        if (!c.isInputGradient() && oneDnnPossible()) {
-            return directBackprop(epsilon, false, workspaceMgr); // any stride: oneDNN's backward-weights primitive
-        }
-        if (!directPossible()) {
+        if (!gradientsFromOutputPossible()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
+        boolean oneDnn = OneDnn.available();
         if (!c.isInputGradient()) {
-            return directBackprop(epsilon, false, workspaceMgr);
+            // A first layer: parameter gradients only, on any stride with oneDNN's primitive, else stride 1 directly.
+            if (oneDnn) {
+                return oneDnnBackprop(epsilon, false, workspaceMgr);
+            }
+            return strideOne() ? directBackprop(epsilon, false, workspaceMgr) : super.backpropGradient(epsilon, workspaceMgr);
         }
-        direct = BackwardChoice.direct(c.getKernelSize(), epsilon.size(2), epsilon.size(3), epsilon.size(1),
-                CpuIsa.effective());
-        return direct ? directBackprop(epsilon, true, workspaceMgr) : super.backpropGradient(epsilon, workspaceMgr);
+        path = BackwardChoice.path(c.getKernelSize(), c.getStride(), epsilon.size(2), epsilon.size(3), epsilon.size(1),
+                CpuIsa.effective(), oneDnn);
+        return switch (path) {
+            case ONEDNN -> oneDnnBackprop(epsilon, true, workspaceMgr);
+            case DIRECT -> directBackprop(epsilon, true, workspaceMgr);
+            case CONV2D_BP -> super.backpropGradient(epsilon, workspaceMgr);
+        };
     }
 
-    /** Gradients through {@link ConvolutionGradients}; the input gradient only when asked for. */
+    private boolean strideOne() {
+        return layerConf().getStride()[0] == 1 && layerConf().getStride()[1] == 1;
+    }
+
+    /** Gradients through {@link OneDnnConvolutionBackward}; the input gradient only when asked for. */
+    private Pair<Gradient, INDArray> oneDnnBackprop(INDArray epsilon, boolean withInputGradient,
+            LayerWorkspaceMgr workspaceMgr) {
+        INDArray output = lastOutput;
+        lastOutput = null;
+        lastInput = null;
+        INDArray x = input.castTo(dataType);
+        // a = f(z) stands for z (see reusable()); DL4J's helper path differentiates the activation the same way.
+        INDArray delta = activationBackprop(layerConf().getActivationFn(), output, epsilon.castTo(dataType));
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        INDArray gradIn = withInputGradient
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c') : null;
+        oneDnnBackward(x.shape(), weights.size(0), biasGrad != null, withInputGradient)
+                .compute(x, weights, delta, weightGrad, biasGrad, gradIn);
+        if (gradIn != null) {
+            gradIn = backpropDropOutIfPresent(gradIn);
+        }
+        Gradient gradient = new DefaultGradient();
+        if (biasGrad != null) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        return new Pair<>(gradient, gradIn);
+    }
+
+    /** The primitives for this input shape, made on first use; at most two shapes are kept. */
+    private OneDnnConvolutionBackward oneDnnBackward(long[] inputShape, long outChannels, boolean withBias,
+            boolean withInputGradient) {
+        for (OneDnnConvolutionBackward b : oneDnnBackwards) {
+            if (b.fits(inputShape, withBias, withInputGradient)) {
+                return b;
+            }
+        }
+        if (oneDnnBackwards.size() == 2) {
+            oneDnnBackwards.remove(0);
+        }
+        // oneDNN's own algorithm choice (Winograd for most 3x3 stride-1 layers on AVX-512, where it beats the direct one
+        // by up to 50 %; a rule of the shape, ISA and threads inside oneDNN); a first layer's weight gradient stays
+        // direct (measured in round 4: 4-5x faster than the alternatives, bit-identical to conv2d_bp's).
+        int algorithm = withInputGradient ? dnnl_convolution_auto : dnnl_convolution_direct;
+        OneDnnConvolutionBackward made = new OneDnnConvolutionBackward(inputShape, outChannels,
+                layerConf().getKernelSize(), layerConf().getStride(), layerConf().getPadding(), withBias,
+                withInputGradient, algorithm);
+        oneDnnBackwards.add(made);
+        return made;
+    }
+
+    /** Gradients through {@link ConvolutionGradients} (stride 1); the input gradient only when asked for. */
     private Pair<Gradient, INDArray> directBackprop(INDArray epsilon, boolean withInputGradient,
             LayerWorkspaceMgr workspaceMgr) {
         INDArray output = lastOutput;
@@ -178,15 +239,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         int[] pad = layerConf().getPadding();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        if (!withInputGradient && OneDnn.available()) {
-            oneDnnWeightGradient(x.shape(), delta.size(1), kernel, layerConf().getStride(), pad)
-                    .compute(x, delta, weightGrad);
-            if (biasGrad != null) {
-                delta.sum(biasGrad.reshape(biasGrad.length()), 0, 2, 3);
-            }
-        } else {
-            ConvolutionGradients.parameterGradients(x, delta, kernel, pad, weightGrad, biasGrad, workspaceMgr);
-        }
+        ConvolutionGradients.parameterGradients(x, delta, kernel, pad, weightGrad, biasGrad, workspaceMgr);
         INDArray gradIn = null;
         if (withInputGradient) {
             gradIn = ConvolutionGradients.inputGradient(delta, getParam(ConvolutionParamInitializer.WEIGHT_KEY),
@@ -199,22 +252,6 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         return new Pair<>(gradient, gradIn);
-    }
-
-    /** The primitive for this input shape, made on first use; at most two shapes are kept. */
-    private OneDnnWeightGradient oneDnnWeightGradient(long[] inputShape, long outChannels, int[] kernel, int[] stride,
-            int[] pad) {
-        for (OneDnnWeightGradient g : oneDnnWeightGradients) {
-            if (g.fits(inputShape)) {
-                return g;
-            }
-        }
-        if (oneDnnWeightGradients.size() == 2) {
-            oneDnnWeightGradients.remove(0);
-        }
-        OneDnnWeightGradient made = new OneDnnWeightGradient(inputShape, outChannels, kernel, stride, pad);
-        oneDnnWeightGradients.add(made);
-        return made;
     }
 
     /**
@@ -231,28 +268,14 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         return activation.backprop(output, epsilon).getFirst();
     }
 
-    /** What this layer's last backward pass used: "direct" or "conv2d_bp" and the rule, or that none ran yet. */
+    /** What this layer's last backward pass used and the rule, or that none ran yet. */
     String backwardPath() {
         FastConvolution c = (FastConvolution) layerConf();
         if (!c.isInputGradient()) {
             return OneDnn.available() ? "oneDNN backward-weights (first layer: parameter gradients only)"
                     : "direct (first layer: parameter gradients only)";
         }
-        return direct == null ? "no backward pass yet" : BackwardChoice.describe(direct);
-    }
-
-    /**
-     * Whether {@link ConvolutionGradients} can compute this step's gradients: the forward output is kept (helper
-     * path, ReLU or identity) and the convolution is a stride-1, undilated, explicitly padded NCHW float one.
-     */
-    private boolean directPossible() {
-        FastConvolution c = (FastConvolution) layerConf();
-        return c.getStride()[0] == 1 && c.getStride()[1] == 1 && gradientsFromOutputPossible();
-    }
-
-    /** Whether a first layer's weight gradient can run oneDNN's backward-weights primitive: as direct, any stride. */
-    private boolean oneDnnPossible() {
-        return OneDnn.available() && gradientsFromOutputPossible();
+        return path == null ? "no backward pass yet" : BackwardChoice.describe(path);
     }
 
     /** The forward output is kept (helper path, ReLU or identity); an undilated, explicitly padded NCHW float one. */

@@ -25,7 +25,7 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the layers' direct oneDNN primitives share ({@link OneDnnWeightGradient}, {@link OneDnnConvolutionForward}):
+ * What the layers' direct oneDNN primitives share ({@link OneDnnConvolutionBackward}, {@link OneDnnConvolutionForward}):
  * oneDNN 2.5.2 from JavaCPP's {@code org.bytedeco:dnnl} presets, loaded beside libnd4j (its own oneDNN is linked
  * inside {@code libnd4jcpu.so}; the presets' {@code libdnnl.so.2} binds to the {@code libgomp.so.1} ND4J already
  * loaded, so both run in one OpenMP pool whose size {@code FastPath.setThreads} sets), one CPU engine and stream per
@@ -176,6 +176,7 @@ final class OneDnn {
 
     /** Every native object of one primitive set, destroyed together when the owner is collected. */
     static final class Handles implements Runnable {
+        private static final long SCRATCH_ALIGNMENT = 64;
         private final List<dnnl_primitive_desc> pds = new ArrayList<>();
         private final List<dnnl_primitive> primitives = new ArrayList<>();
         private final List<dnnl_memory> memories = new ArrayList<>();
@@ -187,11 +188,15 @@ final class OneDnn {
             return pd;
         }
 
-        /** Native memory of at least {@code bytes}, owned by these handles. */
+        /**
+         * Native memory of at least {@code bytes} on a 64-byte boundary, owned by these handles: oneDNN's AVX-512
+         * kernels may use aligned loads (its Winograd kernels crashed on the 16-byte alignment of a plain allocation).
+         */
         Pointer scratch(long bytes) {
-            FloatPointer p = new FloatPointer((bytes + 3) / 4);
+            BytePointer p = new BytePointer(bytes + SCRATCH_ALIGNMENT);
             buffers.add(p);
-            return p;
+            long skip = (SCRATCH_ALIGNMENT - p.address() % SCRATCH_ALIGNMENT) % SCRATCH_ALIGNMENT;
+            return new BytePointer(p).position(skip); // a non-owning pointer into the owned allocation
         }
 
         dnnl_memory memory(dnnl_memory_desc_t desc, Runtime rt, Pointer buffer) {

@@ -22,9 +22,11 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Developer probe (not a test): for every stride-1 convolution layer with an input gradient in the given models, the
- * CPU time of one backward pass through libnd4j's conv2d_bp and through {@link ConvolutionGradients}, best of 7, one
- * native thread, batch 64. Used to derive {@link BackwardChoice}'s rule; run with DNNL_MAX_CPU_ISA=AVX2 for AVX2.
+ * Developer probe (not a test): for every convolution layer with an input gradient in the given models, one backward
+ * pass through libnd4j's conv2d_bp, through {@link ConvolutionGradients} (stride 1 only) and through
+ * {@link OneDnnConvolutionBackward}, best of 7, batch 64 ({@code -Dprobe.batch}); CPU time at one native thread, wall
+ * time at more ({@code -Dprobe.threads=2}). Used to derive {@link BackwardChoice}'s rule; run with
+ * DNNL_MAX_CPU_ISA=AVX2 for AVX2.
  * <pre>mvn -q -pl model-zoo test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.github.dl4jclassics.zoo.layers.BackwardPathProbe -Dexec.args="lenet5:3x32x32:10 resnet18:3x64x64:6"</pre>
  */
@@ -68,12 +70,13 @@ public final class BackwardPathProbe {
                 forward(p[0], layers, inputs, seen);
                 continue;
             }
+            double[] totals = new double[3];
             for (Layer l : layers) {
                 if (!(l instanceof FastConvolutionLayer f)) {
                     continue;
                 }
                 FastConvolution c = (FastConvolution) f.layerConf();
-                if (!c.isInputGradient() || c.getStride()[0] != 1 || c.getStride()[1] != 1 || inputs.get(l) == null) {
+                if (!c.isInputGradient() || inputs.get(l) == null) {
                     continue;
                 }
                 INDArray in = inputs.get(l).dup();
@@ -81,11 +84,20 @@ public final class BackwardPathProbe {
                 INDArray b = c.hasBias() ? f.getParam("b") : null;
                 int[] k = c.getKernelSize();
                 int[] pad = c.getPadding();
-                long oh = in.size(2) + 2L * pad[0] - k[0] + 1;
-                long ow = in.size(3) + 2L * pad[1] - k[1] + 1;
-                String key = String.format(Locale.ROOT, "%dx%d k%dx%d p%d in%d out%d", in.size(2), in.size(3), k[0], k[1],
-                        pad[0], in.size(1), w.size(0));
+                int[] st = c.getStride();
+                boolean strideOne = st[0] == 1 && st[1] == 1;
+                long oh = (in.size(2) + 2L * pad[0] - k[0]) / st[0] + 1;
+                long ow = (in.size(3) + 2L * pad[1] - k[1]) / st[1] + 1;
+                String key = String.format(Locale.ROOT, "%dx%d k%dx%d s%d p%d in%d out%d", in.size(2), in.size(3), k[0],
+                        k[1], st[0], pad[0], in.size(1), w.size(0));
+                io.github.dl4jclassics.common.CpuIsa isa = io.github.dl4jclassics.common.CpuIsa.effective();
+                BackwardChoice.Path before = BackwardChoice.byRule(k, st, oh, ow, w.size(0), isa, false);
+                BackwardChoice.Path now = BackwardChoice.byRule(k, st, oh, ow, w.size(0), isa, true);
                 if (seen.containsKey(key)) {
+                    double[] t = seen.get(key);
+                    totals[0] += t[0];
+                    totals[1] += pathTime(before, t);
+                    totals[2] += pathTime(now, t);
                     continue;
                 }
                 INDArray delta = Nd4j.rand(DataType.FLOAT, in.size(0), w.size(0), oh, ow);
@@ -99,7 +111,7 @@ public final class BackwardPathProbe {
                     } else {
                         op.addInputs(in, w, delta).addOutputs(gradI, gradW);
                     }
-                    Nd4j.exec(op.addIntegerArguments(k[0], k[1], 1, 1, pad[0], pad[1], 1, 1, 0, 0, 1).build());
+                    Nd4j.exec(op.addIntegerArguments(k[0], k[1], st[0], st[1], pad[0], pad[1], 1, 1, 0, 0, 1).build());
                 };
                 org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration wsConf =
                         org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder()
@@ -115,11 +127,30 @@ public final class BackwardPathProbe {
                         ConvolutionGradients.inputGradient(delta, w, in.shape(), k, pad, mgr);
                     }
                 };
-                double[] t = {best(libnd4j), best(direct)};
+                OneDnnConvolutionBackward primitives = new OneDnnConvolutionBackward(in.shape(), w.size(0), k, st, pad,
+                        b != null, true);
+                INDArray gradIn2 = in.ulike();
+                Runnable oneDnn = () -> primitives.compute(in, w, delta, gradW, gradB, gradIn2);
+                OneDnnConvolutionBackward autoPrimitives = new OneDnnConvolutionBackward(in.shape(), w.size(0), k, st,
+                        pad, b != null, true, org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto);
+                Runnable oneDnnAuto = () -> autoPrimitives.compute(in, w, delta, gradW, gradB, gradIn2);
+                // ConvolutionGradients only where it can win (stride 1, outputs of at most 4x4: 2-5x slower elsewhere, above).
+                boolean directCandidate = strideOne && oh * ow <= BackwardChoice.SMALL_IMAGE_PIXELS;
+                double[] t = {best(libnd4j), directCandidate ? best(direct) : Double.NaN, best(oneDnn), best(oneDnnAuto)};
                 seen.put(key, t);
-                System.out.printf(Locale.ROOT, "%-18s %-34s conv2d_bp %8.2f ms  direct %8.2f ms  -> %s%n", p[0], key,
-                        t[0], t[1], t[0] <= t[1] ? "conv2d_bp" : "direct");
+                String[] names = {"conv2d_bp", "direct", "onednn", "onednn-auto"};
+                int win = 0;
+                for (int i = 1; i < t.length; i++) {
+                    win = t[i] < t[win] ? i : win;
+                }
+                System.out.printf(Locale.ROOT, "%-18s %-38s conv2d_bp %8.2f  direct %8.2f  onednn %8.2f  onednn-auto %8.2f ms"
+                        + "  -> %s (rule: %s)%n", p[0], key, t[0], t[1], t[2], t[3], names[win], now);
+                totals[0] += t[0];
+                totals[1] += pathTime(before, t);
+                totals[2] += pathTime(now, t);
             }
+            System.out.printf(Locale.ROOT, "%-18s every layer with an input gradient, ms per step: all conv2d_bp %.2f, "
+                    + "earlier rule (libnd4j) %.2f, rule %.2f%n", p[0], totals[0], totals[1], totals[2]);
         }
     }
 
@@ -153,12 +184,23 @@ public final class BackwardPathProbe {
         }
     }
 
+    /** A path's time from a row of {conv2d_bp, direct, onednn direct, onednn auto} (the layer's ONEDNN is auto). */
+    private static double pathTime(BackwardChoice.Path path, double[] t) {
+        return switch (path) {
+            case CONV2D_BP -> t[0];
+            case DIRECT -> t[1];
+            case ONEDNN -> t[3];
+        };
+    }
+
+    /** Best of 7 after 2 warm-up runs: CPU time of this thread at 1 thread, wall time at more (OpenMP workers). */
     private static double best(Runnable r) {
+        boolean wall = Integer.getInteger("probe.threads", 1) > 1;
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 9; i++) {
-            long c = CPU.getCurrentThreadCpuTime();
+            long c = wall ? System.nanoTime() : CPU.getCurrentThreadCpuTime();
             r.run();
-            double ms = (CPU.getCurrentThreadCpuTime() - c) / 1e6;
+            double ms = ((wall ? System.nanoTime() : CPU.getCurrentThreadCpuTime()) - c) / 1e6;
             if (i >= 2) {
                 best = Math.min(best, ms);
             }
