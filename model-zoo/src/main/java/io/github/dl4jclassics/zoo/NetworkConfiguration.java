@@ -221,6 +221,9 @@ public sealed interface NetworkConfiguration permits NetworkConfiguration.Sequen
         NetworkConfiguration copy = copy();
         NativeLayers.useNative(copy.layerConfigurations().values(),
                 copy instanceof Sequential chain ? chain.dl4j() : null);
+        if (copy instanceof Graph graph) {
+            NativeLayers.skipInputGradients(graph.dl4j());
+        }
         return copy;
     }
 

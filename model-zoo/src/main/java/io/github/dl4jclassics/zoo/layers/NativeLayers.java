@@ -2,6 +2,11 @@ package io.github.dl4jclassics.zoo.layers;
 
 import io.github.dl4jclassics.common.FastPath;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -140,6 +145,22 @@ public final class NativeLayers {
         if (chain != null && !chain.getConfs().isEmpty() && chain.getInputPreProcess(0) == null
                 && chain.getConf(0).getLayer() instanceof FastConvolution first) {
             first.setInputGradient(false);
+        }
+    }
+
+    /**
+     * In a graph whose layers {@link #useNative} replaced: every {@link FastConvolution} fed by the network's inputs
+     * alone, without a preprocessor (ResNet's stem), computes no input gradient; DL4J's graph takes the null gradient
+     * of a vertex on an input as it does an embedding layer's.
+     */
+    public static void skipInputGradients(ComputationGraphConfiguration graph) {
+        for (Map.Entry<String, GraphVertex> entry : graph.getVertices().entrySet()) {
+            List<String> inputs = graph.getVertexInputs().get(entry.getKey());
+            if (entry.getValue() instanceof LayerVertex vertex && vertex.getPreProcessor() == null
+                    && vertex.getLayerConf().getLayer() instanceof FastConvolution first
+                    && inputs != null && !inputs.isEmpty() && graph.getNetworkInputs().containsAll(inputs)) {
+                first.setInputGradient(false);
+            }
         }
     }
 

@@ -87,6 +87,10 @@ class NativeLayersTest {
                 .count();
         assertThat(convolutions).isEqualTo(20);
         assertThat(swapped.getVertices().values().stream()
+                .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastConvolution f
+                        && !f.isInputGradient())
+                .count()).as("only the stem, on the network's input, skips its input gradient").isEqualTo(1);
+        assertThat(swapped.getVertices().values().stream()
                 .filter(v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FastSubsampling)
                 .count()).as("the stem's max pool").isEqualTo(1);
 
