@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -100,7 +101,8 @@ class OneDnnBatchNormalizationTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"8,16,5,5,false", "64,64,16,16,false", "4,6,7,3,false", "16,20,4,4,true", "32,20,0,0,false"})
+    @CsvSource({"8,16,5,5,false", "64,64,16,16,false", "4,6,7,3,false", "16,20,4,4,true", "32,20,0,0,false",
+            "8,32,32,32,false", "32,32,0,0,true", "64,512,2,2,false"})
     void directPassesMatchDl4jsPath(long n, long c, long h, long w, boolean useLogStd) {
         long[] shape = h == 0 ? new long[] {n, c} : new long[] {n, c, h, w};
         MultiLayerNetwork direct = network(bnThenSoftmax(c, h, w, DataType.FLOAT, useLogStd));
@@ -141,6 +143,56 @@ class OneDnnBatchNormalizationTest {
         assertClose("running mean", direct.getParam("0_mean"), dl4j.getParam("0_mean"), 1e-5, 1e-4);
         assertClose("running variance", direct.getParam(variance), dl4j.getParam(variance), 1e-5, 1e-4);
         assertClose("gamma", direct.getParam("0_gamma"), dl4j.getParam("0_gamma"), 1e-5, 1e-4);
+    }
+
+    @Test
+    void layoutIsARuleOfShapeAndIsa() {
+        int block = OneDnnBatchNormalization.blockOf(new long[] {64, 64, 16, 16});
+        assertThat(block).isIn(0, 8, 16);
+        if (block != 0) { // AVX2 or AVX-512
+            assertThat(OneDnnBatchNormalization.blockOf(new long[] {64, 512, 2, 2})).isEqualTo(block);
+            assertThat(OneDnnBatchNormalization.blockOf(new long[] {64, 32, 1, 1})).isEqualTo(block);
+        }
+        assertThat(OneDnnBatchNormalization.blockOf(new long[] {64, 64, 32, 32})).as("large images").isZero();
+        assertThat(OneDnnBatchNormalization.blockOf(new long[] {64, 20, 4, 4})).as("channels not a multiple of 8").isZero();
+        assertThat(OneDnnBatchNormalization.blockOf(new long[] {64, 64, 16, 16})).isEqualTo(block);
+    }
+
+    /** The blocked layouts (with their reorders and in-place work buffer) against the plain one, same shape. */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 16})
+    void blockedLayoutsMatchThePlainOne(int block) {
+        long[] shape = {6, 32, 5, 3};
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(3).addi(1);
+        INDArray eps = Nd4j.randn(DataType.FLOAT, shape);
+        INDArray gamma = Nd4j.rand(DataType.FLOAT, 32).addi(0.5);
+        INDArray beta = Nd4j.randn(DataType.FLOAT, 32);
+        INDArray[] plain = runAll(new OneDnnBatchNormalization(shape, 1e-5, 0), x, eps, gamma, beta);
+        INDArray[] blocked = runAll(new OneDnnBatchNormalization(shape, 1e-5, block), x, eps, gamma, beta);
+        String[] names = {"training output", "batch mean", "batch variance", "input gradient", "gamma gradient",
+            "beta gradient", "inference output"};
+        for (int i = 0; i < names.length; i++) {
+            assertClose(names[i], blocked[i], plain[i], 1e-6, 1e-5);
+        }
+        // The batch statistics are the biased ones over N, H and W.
+        assertClose("batch mean vs ND4J", plain[1], x.mean(0, 2, 3), 1e-6, 1e-5);
+        assertClose("batch variance vs ND4J", plain[2], x.var(false, 0, 2, 3), 1e-6, 1e-5);
+    }
+
+    private static INDArray[] runAll(OneDnnBatchNormalization bn, INDArray x, INDArray eps, INDArray gamma, INDArray beta) {
+        INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, x.shape());
+        INDArray mean = Nd4j.createUninitializedDetached(DataType.FLOAT, gamma.shape());
+        INDArray var = Nd4j.createUninitializedDetached(DataType.FLOAT, gamma.shape());
+        INDArray dx = Nd4j.createUninitializedDetached(DataType.FLOAT, x.shape());
+        INDArray dGamma = Nd4j.createUninitializedDetached(DataType.FLOAT, gamma.shape());
+        INDArray dBeta = Nd4j.createUninitializedDetached(DataType.FLOAT, gamma.shape());
+        INDArray inference = Nd4j.createUninitializedDetached(DataType.FLOAT, x.shape());
+        bn.forwardTraining(x, gamma, beta, out, mean, var);
+        // An inference pass between forward and backward must not disturb the kept input.
+        bn.forwardInference(x, gamma, beta, mean.add(0.5), var.add(1), inference);
+        bn.backward(x, gamma, beta, mean, var, eps, dx, dGamma, dBeta);
+        return new INDArray[] {out, mean, var, dx, dGamma, dBeta, inference};
     }
 
     @Test
