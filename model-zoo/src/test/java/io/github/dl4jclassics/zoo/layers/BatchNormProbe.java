@@ -29,7 +29,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Developer probe (not a test): wall time of one batch-normalisation training step (forward + backward) per shape,
  * best of {@code probe.reps}, interleaved: the layer on DL4J's path, the layer on the direct oneDNN path (plain NCHW),
- * and raw oneDNN on nChw16c with the four reorders a plain-layout network needs around it.
+ * and raw oneDNN on nChw16c with the four reorders a plain-layout network needs around it; then the inference
+ * forward pass on both paths.
  * <pre>mvn -q -pl model-zoo test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=io.github.dl4jclassics.zoo.layers.BatchNormProbe -Dexec.args="64x64x32x32 64x64x16x16"</pre>
  */
@@ -39,7 +40,7 @@ public final class BatchNormProbe {
         FastPath.enable();
         FastPath.setThreads(Integer.getInteger("probe.threads", 2));
         int reps = Integer.getInteger("probe.reps", 15);
-        System.out.println("shape                 dl4j ms  direct ms  nChw16c+reorders ms  nChw16c kernel only ms  nchw kernel ms");
+        System.out.println("shape                 dl4j ms  direct ms  nChw16c+reorders ms  nChw16c kernel only ms  nchw kernel ms  dl4j infer ms  direct infer ms");
         for (String arg : args) {
             String[] p = arg.split("x");
             long[] shape = {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3])};
@@ -56,14 +57,18 @@ public final class BatchNormProbe {
             Blocked blocked = new Blocked(shape, dnnl_nChw16c);
             Blocked plainRaw = new Blocked(shape, dnnl_nchw);
             double best0 = Double.MAX_VALUE, best1 = Double.MAX_VALUE, best2 = Double.MAX_VALUE, best3 = Double.MAX_VALUE, best4 = Double.MAX_VALUE;
+            double infer0 = Double.MAX_VALUE, infer1 = Double.MAX_VALUE;
             for (int r = 0; r < reps; r++) {
                 best0 = Math.min(best0, step(layer, x, eps, false));
                 best1 = Math.min(best1, step(layer, x, eps, true));
                 best2 = Math.min(best2, blocked.step(x, eps, true));
                 best3 = Math.min(best3, blocked.step(x, eps, false));
                 best4 = Math.min(best4, plainRaw.step(x, eps, false));
+                infer0 = Math.min(infer0, inference(layer, x, false));
+                infer1 = Math.min(infer1, inference(layer, x, true));
             }
-            System.out.printf(Locale.ROOT, "%-20s %8.2f %10.2f %20.2f %22.2f %14.2f%n", arg, best0, best1, best2, best3, best4);
+            System.out.printf(Locale.ROOT, "%-20s %8.2f %10.2f %20.2f %22.2f %14.2f %16.3f %16.3f%n", arg, best0, best1, best2, best3, best4, infer0,
+                    infer1);
         }
     }
 
@@ -73,6 +78,13 @@ public final class BatchNormProbe {
         long t0 = System.nanoTime();
         layer.activate(x, true, mgr);
         layer.backpropGradient(eps, mgr);
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double inference(Layer layer, INDArray x, boolean direct) {
+        System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, Boolean.toString(direct));
+        long t0 = System.nanoTime();
+        layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
         return (System.nanoTime() - t0) / 1e6;
     }
 
