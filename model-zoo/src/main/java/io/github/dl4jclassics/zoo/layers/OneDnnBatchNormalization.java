@@ -73,6 +73,8 @@ final class OneDnnBatchNormalization {
     static final long BLOCKED_MAX_PIXELS = 256;
 
     private final long[] shape;
+    /** The OpenMP threads oneDNN fixed for these primitives at creation ({@link OneDnn#threads()}). */
+    private final int threads;
     private final boolean blocked;
     private final OneDnn.Handles handles;
     private final dnnl_primitive forwardTraining;
@@ -129,6 +131,7 @@ final class OneDnnBatchNormalization {
         }
         OneDnn.Runtime rt = OneDnn.runtime();
         this.shape = shape.clone();
+        this.threads = OneDnn.threads();
         this.blocked = block != 0;
         this.handles = new OneDnn.Handles();
         try {
@@ -220,6 +223,12 @@ final class OneDnnBatchNormalization {
     /** Whether these primitives were made for inputs of this shape. */
     boolean fits(long[] inputShape) {
         return Arrays.equals(shape, asImages(inputShape));
+    }
+
+    /** Whether these primitives were made for inputs of this shape and for the current OpenMP thread count (oneDNN
+     * fixes a primitive's count at creation; training and inference may run on different counts). */
+    boolean fitsNow(long[] inputShape) {
+        return fits(inputShape) && threads == OneDnn.threads();
     }
 
     /** {@code [n, c, h, w]} for an image batch, {@code [n, c, 1, 1]} for a dense layer's {@code [n, c]}. */

@@ -42,8 +42,8 @@ public class PyTorchBatchNormalizationLayer extends BatchNormalization {
 
     private static final double ONE_OVER_2_LN_10 = 1.0 / (2.0 * Math.log(10.0));
 
-    /** Primitives for the last two input shapes (training and evaluation batches). */
-    private final List<OneDnnBatchNormalization> oneDnn = new ArrayList<>(2);
+    /** Primitives for the last four input shapes and thread counts (training and evaluation batches and phases). */
+    private final List<OneDnnBatchNormalization> oneDnn = new ArrayList<>(4);
     /** Per-channel arrays handed to oneDNN (shaped as the parameters, outside workspaces; the parameters are views). */
     private INDArray scale;
     private INDArray shift;
@@ -120,11 +120,11 @@ public class PyTorchBatchNormalizationLayer extends BatchNormalization {
 
     private OneDnnBatchNormalization primitives(long[] shape, double eps) {
         for (OneDnnBatchNormalization p : oneDnn) {
-            if (p.fits(shape)) {
+            if (p.fitsNow(shape)) {
                 return p;
             }
         }
-        if (oneDnn.size() == 2) {
+        if (oneDnn.size() == 4) {
             oneDnn.remove(0);
         }
         OneDnnBatchNormalization p = new OneDnnBatchNormalization(shape, eps);
