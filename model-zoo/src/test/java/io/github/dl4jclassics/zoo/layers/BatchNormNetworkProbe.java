@@ -60,7 +60,7 @@ public final class BatchNormNetworkProbe {
         double[][] infer = new double[2][steps];
         for (int b = 0; b < blocks; b++) {
             for (int mode = 0; mode < 2; mode++) {
-                System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, Boolean.toString(mode == 0));
+                System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, mode == 0 ? "all" : "false");
                 for (int s = -2; s < block; s++) {
                     long t0 = System.nanoTime();
                     if (net instanceof MultiLayerNetwork m) {
@@ -82,7 +82,7 @@ public final class BatchNormNetworkProbe {
                 }
             }
         }
-        String[] names = {"direct oneDNN BN", "DL4J BN"};
+        String[] names = {"direct oneDNN BN (training and inference)", "DL4J BN"};
         for (int mode = 0; mode < 2; mode++) {
             Arrays.sort(train[mode]);
             Arrays.sort(infer[mode]);

@@ -82,7 +82,7 @@ public final class BatchNormProbe {
     }
 
     private static double inference(Layer layer, INDArray x, boolean direct) {
-        System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, Boolean.toString(direct));
+        System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, direct ? "all" : "false");
         long t0 = System.nanoTime();
         layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
         return (System.nanoTime() - t0) / 1e6;

@@ -73,10 +73,14 @@ class OneDnnBatchNormalizationTest {
         return new DataSet(x, y);
     }
 
-    /** Runs {@code action} with the direct path on or off. */
+    /** Runs {@code action} with the direct path on for training and inference, or off. */
     private static <T> T withDirect(boolean on, Supplier<T> action) {
+        return withProperty(on ? "all" : "false", action);
+    }
+
+    private static <T> T withProperty(String value, Supplier<T> action) {
         String before = System.getProperty(PyTorchBatchNormalizationLayer.PROPERTY);
-        System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, Boolean.toString(on));
+        System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, value);
         try {
             return action.get();
         } finally {
@@ -236,6 +240,26 @@ class OneDnnBatchNormalizationTest {
             }
         }
         assertThat(directPasses(floats)).isZero();
+    }
+
+    @Test
+    void byDefaultOnlyTrainingRunsDirect() {
+        MultiLayerNetwork network = network(bnThenSoftmax(16, 4, 4, DataType.FLOAT, false));
+        DataSet data = batch(new long[] {8, 16, 4, 4}, DataType.FLOAT, 2);
+        String before = System.getProperty(PyTorchBatchNormalizationLayer.PROPERTY);
+        System.clearProperty(PyTorchBatchNormalizationLayer.PROPERTY);
+        try {
+            network.fit(data);
+            assertThat(directPasses(network)).isEqualTo(2);
+            network.output(data.getFeatures());
+            assertThat(directPasses(network)).isEqualTo(2);
+        } finally {
+            if (before != null) {
+                System.setProperty(PyTorchBatchNormalizationLayer.PROPERTY, before);
+            }
+        }
+        withProperty("all", () -> network.output(data.getFeatures()));
+        assertThat(directPasses(network)).isEqualTo(3);
     }
 
     /** A small CNN with two batch normalisations (one after a convolution, one after a dense layer), 6 SGD steps. */
