@@ -3,12 +3,16 @@ package io.github.dl4jclassics.zoo.layers;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nChw16c;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nChw8c;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_include_padding;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_backward_desc_init;
@@ -20,6 +24,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
 
+import io.github.dl4jclassics.common.CpuIsa;
 import java.util.Arrays;
 import java.util.Locale;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -50,10 +55,14 @@ final class OneDnnPooling {
     /** OpenMP threads at creation, which the primitives keep ({@link OneDnn#threads()}). */
     private final int threads;
     private final OneDnn.Handles handles;
+    /** ND4J's NCHW buffers; the primitives' own memories are these, or blocked copies reordered from and to them. */
     private final dnnl_memory src;
     private final dnnl_memory dst;
     private final dnnl_memory diffDst;
     private final dnnl_memory diffSrc;
+    /** Reorders NCHW -> blocked (input, output gradient) and back (output, input gradient); null in NCHW. */
+    private final dnnl_primitive[] reorders;
+    private final dnnl_exec_arg_t[] reorderArgs;
     private final dnnl_primitive forward;
     private final dnnl_primitive backward;
     private final dnnl_exec_arg_t forwardArgs;
@@ -77,10 +86,14 @@ final class OneDnnPooling {
         long[] kernels = {kernel[0], kernel[1]};
         long[] strides = {stride[0], stride[1]};
         int algorithm = max ? dnnl_pooling_max : dnnl_pooling_avg_include_padding;
+        int block = blockOf(inputShape[1]);
         this.handles = new OneDnn.Handles();
         try {
-            dnnl_memory_desc_t srcDesc = OneDnn.desc(this.inputShape, dnnl_nchw);
-            dnnl_memory_desc_t dstDesc = OneDnn.desc(outputShape, dnnl_nchw);
+            dnnl_memory_desc_t srcPlainDesc = OneDnn.desc(this.inputShape, dnnl_nchw);
+            dnnl_memory_desc_t dstPlainDesc = OneDnn.desc(outputShape, dnnl_nchw);
+            int tag = block == 16 ? dnnl_nChw16c : block == 8 ? dnnl_nChw8c : dnnl_nchw;
+            dnnl_memory_desc_t srcDesc = block == 0 ? srcPlainDesc : OneDnn.desc(this.inputShape, tag);
+            dnnl_memory_desc_t dstDesc = block == 0 ? dstPlainDesc : OneDnn.desc(outputShape, tag);
             dnnl_pooling_desc_t forwardDesc = new dnnl_pooling_desc_t();
             OneDnn.check(dnnl_pooling_forward_desc_init(forwardDesc,
                     training ? dnnl_forward_training : dnnl_forward_inference, algorithm, srcDesc, dstDesc, strides,
@@ -88,8 +101,10 @@ final class OneDnnPooling {
             dnnl_primitive_desc forwardPd = handles.pd();
             OneDnn.check(dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(forwardDesc), null,
                     rt.engine(), null), "pooling forward primitive descriptor");
-            src = handles.memory(srcDesc, rt, null);
-            dst = handles.memory(dstDesc, rt, null);
+            src = handles.memory(srcPlainDesc, rt, null);
+            dst = handles.memory(dstPlainDesc, rt, null);
+            dnnl_memory srcWork = block == 0 ? src : blocked(srcDesc, rt);
+            dnnl_memory dstWork = block == 0 ? dst : blocked(dstDesc, rt);
             forward = handles.primitive(forwardPd);
             dnnl_memory workspace = null;
             if (training && max) {
@@ -98,12 +113,14 @@ final class OneDnnPooling {
                         handles.scratch(Math.max(4, dnnl_memory_desc_get_size(workspaceDesc))));
             }
             if (workspace != null) {
-                forwardArgs = OneDnn.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_WORKSPACE, workspace);
+                forwardArgs = OneDnn.args(DNNL_ARG_SRC, srcWork, DNNL_ARG_DST, dstWork, DNNL_ARG_WORKSPACE, workspace);
                 forwardArgCount = 3;
             } else {
-                forwardArgs = OneDnn.args(DNNL_ARG_SRC, src, DNNL_ARG_DST, dst);
+                forwardArgs = OneDnn.args(DNNL_ARG_SRC, srcWork, DNNL_ARG_DST, dstWork);
                 forwardArgCount = 2;
             }
+            dnnl_memory diffDstWork = null;
+            dnnl_memory diffSrcWork = null;
             if (training) {
                 dnnl_pooling_desc_t backwardDesc = new dnnl_pooling_desc_t();
                 OneDnn.check(dnnl_pooling_backward_desc_init(backwardDesc, algorithm, srcDesc, dstDesc, strides,
@@ -111,15 +128,17 @@ final class OneDnnPooling {
                 dnnl_primitive_desc backwardPd = handles.pd();
                 OneDnn.check(dnnl_primitive_desc_create(backwardPd, new const_dnnl_op_desc_t(backwardDesc), null,
                         rt.engine(), forwardPd), "pooling backward primitive descriptor");
-                diffDst = handles.memory(dstDesc, rt, null);
-                diffSrc = handles.memory(srcDesc, rt, null);
+                diffDst = handles.memory(dstPlainDesc, rt, null);
+                diffSrc = handles.memory(srcPlainDesc, rt, null);
+                diffDstWork = block == 0 ? diffDst : blocked(dstDesc, rt);
+                diffSrcWork = block == 0 ? diffSrc : blocked(srcDesc, rt);
                 backward = handles.primitive(backwardPd);
                 if (workspace != null) {
-                    backwardArgs = OneDnn.args(DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc,
+                    backwardArgs = OneDnn.args(DNNL_ARG_DIFF_DST, diffDstWork, DNNL_ARG_DIFF_SRC, diffSrcWork,
                             DNNL_ARG_WORKSPACE, workspace);
                     backwardArgCount = 3;
                 } else {
-                    backwardArgs = OneDnn.args(DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_SRC, diffSrc);
+                    backwardArgs = OneDnn.args(DNNL_ARG_DIFF_DST, diffDstWork, DNNL_ARG_DIFF_SRC, diffSrcWork);
                     backwardArgCount = 2;
                 }
             } else {
@@ -129,11 +148,39 @@ final class OneDnnPooling {
                 backwardArgs = null;
                 backwardArgCount = 0;
             }
+            if (block == 0) {
+                reorders = null;
+                reorderArgs = null;
+            } else {
+                reorders = new dnnl_primitive[]{handles.reorder(srcPlainDesc, srcDesc, rt),
+                        handles.reorder(dstDesc, dstPlainDesc, rt),
+                        training ? handles.reorder(dstPlainDesc, dstDesc, rt) : null,
+                        training ? handles.reorder(srcDesc, srcPlainDesc, rt) : null};
+                reorderArgs = new dnnl_exec_arg_t[]{OneDnn.args(DNNL_ARG_FROM, src, DNNL_ARG_TO, srcWork),
+                        OneDnn.args(DNNL_ARG_FROM, dstWork, DNNL_ARG_TO, dst),
+                        training ? OneDnn.args(DNNL_ARG_FROM, diffDst, DNNL_ARG_TO, diffDstWork) : null,
+                        training ? OneDnn.args(DNNL_ARG_FROM, diffSrcWork, DNNL_ARG_TO, diffSrc) : null};
+            }
         } catch (RuntimeException e) {
             handles.run();
             throw e;
         }
         OneDnn.cleanWith(this, handles);
+    }
+
+    /**
+     * The channel block of the layout the primitives run in, a rule of the channel count and the instruction set:
+     * below AVX-512 oneDNN 2.5 has no JIT pooling kernel for plain NCHW and falls back to {@code simple_nchw} (the
+     * ResNet-18 stem's 3x3/2 pool, 64x32x32 at batch 64: 28 ms an inference pass at the AVX2 cap), so with AVX2 a
+     * channel count that is a multiple of 8 runs {@code nChw8c} between two reorders; with AVX-512 the plain layout's
+     * JIT kernel is used as it is (0: plain NCHW).
+     */
+    static int blockOf(long channels) {
+        return CpuIsa.effective() != CpuIsa.AVX512 && channels % 8 == 0 ? 8 : 0;
+    }
+
+    private dnnl_memory blocked(dnnl_memory_desc_t desc, OneDnn.Runtime rt) {
+        return handles.memory(desc, rt, handles.scratch(dnnl_memory_desc_get_size(desc)));
     }
 
     /** DL4J's truncate-mode output shape {@code [n, c, h', w']}. */
@@ -168,7 +215,9 @@ final class OneDnnPooling {
         synchronized (handles) {
             OneDnn.check(dnnl_memory_set_data_handle(src, in.data().addressPointer()), "set input");
             OneDnn.check(dnnl_memory_set_data_handle(dst, target.data().addressPointer()), "set output");
+            reorder(0, rt);
             OneDnn.check(dnnl_primitive_execute(forward, rt.stream(), forwardArgCount, forwardArgs), "pooling forward");
+            reorder(1, rt);
             OneDnn.check(dnnl_stream_wait(rt.stream()), "stream wait");
         }
         if (target != out) {
@@ -192,12 +241,20 @@ final class OneDnnPooling {
         synchronized (handles) {
             OneDnn.check(dnnl_memory_set_data_handle(diffDst, eps.data().addressPointer()), "set output gradient");
             OneDnn.check(dnnl_memory_set_data_handle(diffSrc, target.data().addressPointer()), "set input gradient");
+            reorder(2, rt);
             OneDnn.check(dnnl_primitive_execute(backward, rt.stream(), backwardArgCount, backwardArgs),
                     "pooling backward");
+            reorder(3, rt);
             OneDnn.check(dnnl_stream_wait(rt.stream()), "stream wait");
         }
         if (target != gradIn) {
             gradIn.assign(target);
+        }
+    }
+
+    private void reorder(int which, OneDnn.Runtime rt) {
+        if (reorders != null) {
+            OneDnn.check(dnnl_primitive_execute(reorders[which], rt.stream(), 2, reorderArgs[which]), "pooling reorder");
         }
     }
 
