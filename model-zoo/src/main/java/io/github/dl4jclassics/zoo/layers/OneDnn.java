@@ -29,7 +29,6 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,14 +109,9 @@ final class OneDnn {
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
-    /** {@code a} itself when it owns its buffer as a c-order float array, else a c-order copy (a view's buffer is not
-     * its own: where its first element lies is ND4J's business). */
+    /** {@code a} itself when oneDNN can use it in place as a c-order float array ({@link #address}), else a copy. */
     static INDArray plain(INDArray a) {
-        if (a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
-                && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length()) {
-            return a;
-        }
-        return a.castTo(DataType.FLOAT).dup('c');
+        return address(a, 'c') != null ? a : a.castTo(DataType.FLOAT).dup('c');
     }
 
     /**

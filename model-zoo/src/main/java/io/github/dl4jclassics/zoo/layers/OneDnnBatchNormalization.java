@@ -42,9 +42,7 @@ import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Batch normalisation of one NCHW float shape through oneDNN's batch-normalisation primitives, called directly on
@@ -304,8 +302,7 @@ final class OneDnnBatchNormalization {
 
     /** Whether {@code a} can be handed to oneDNN as it is: a c-order float array owning its buffer from the start. */
     static boolean isPlain(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
-                && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length();
+        return OneDnn.address(a, 'c') != null;
     }
 
     /** {@code x} and {@code other} hold this shape's values ({@code [n, c]} for {@code [n, c, 1, 1]}). */
