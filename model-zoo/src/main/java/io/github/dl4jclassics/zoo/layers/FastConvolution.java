@@ -1,7 +1,6 @@
 package io.github.dl4jclassics.zoo.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -13,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * compute the convolution twice (see {@link FastConvolutionLayer}). Built by {@link NativeLayers#useNative} from an
  * ordinary {@link ConvolutionLayer}; serialised in a network's JSON under this class name with the same fields.
  *
- * <p>{@code inputGradient = false} (set by {@link NativeLayers#useNative} on the first layer of a MultiLayerNetwork only)
+ * <p>{@code inputGradient = false} (set by {@link NativeLayers#useNative} on the first layer of a MultiLayerNetwork,
+ * and by {@link NativeLayers#skipInputGradients} on a graph's convolutions fed by its input alone)
  * declares that nothing needs the gradient with respect to the layer's input, the network's images: the backward
  * pass then computes the parameter gradients only, and returns {@code null} as the input gradient (which DL4J's
  * training discards anyway). {@code MultiLayerNetwork.calculateGradients} / {@code backpropGradient} then return no
@@ -35,14 +35,8 @@ public class FastConvolution extends ConvolutionLayer {
             throw new IllegalStateException("convolution layer \"" + getLayerName() + "\" (index " + layerIndex
                     + ") needs nIn and nOut; got " + getNIn() + " and " + getNOut());
         }
-        FastConvolutionLayer layer = new FastConvolutionLayer(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(paramTable);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new FastConvolutionLayer(conf, networkDataType), this, conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     /** Whether the backward pass computes the gradient with respect to the input (default true). */

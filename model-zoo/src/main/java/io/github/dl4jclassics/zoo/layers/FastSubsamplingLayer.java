@@ -104,7 +104,8 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
         org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
         if (input == null || input.rank() != 4 || dataType != DataType.FLOAT
                 || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                || (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict)
+                || (c.getConvolutionMode() != ConvolutionMode.Truncate
+                        && c.getConvolutionMode() != ConvolutionMode.Strict)
                 || c.getDilation()[0] != 1 || c.getDilation()[1] != 1) {
             return false;
         }

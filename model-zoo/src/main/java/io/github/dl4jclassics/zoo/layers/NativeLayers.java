@@ -26,8 +26,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * with the same name, n, k, alpha, beta and data format, and every plain {@link ConvolutionLayer} by a
  * {@link FastConvolution} with the same fields (the first layer of a MultiLayerNetwork without input gradient, see
  * {@link FastConvolution}), every plain {@link SubsamplingLayer} by a {@link FastSubsampling}, every plain
- * {@link DenseLayer} by a {@link FastDense} and every plain {@link ActivationLayer} by a {@link FastActivation} with the
- * same fields. Parameters, their order and initialisation are unchanged, so the
+ * {@link DenseLayer} by a {@link FastDense} and every plain {@link ActivationLayer} by a {@link FastActivation},
+ * with the same fields. Parameters, their order and initialisation are unchanged, so the
  * parameter vector of the network is the same and saved weights load as before; the networks compute the same
  * functions and gradients.
  *
@@ -74,7 +74,8 @@ public final class NativeLayers {
     /**
      * Puts DL4J's own layers in place of the native ones (also inside wrappers such as FrozenLayer), in place:
      * {@link FastConvolution} becomes the {@link ConvolutionLayer} it was made from, {@link FastSubsampling} the
-     * {@link SubsamplingLayer}, {@link FastDense} the {@link DenseLayer}, {@link FastActivation} the {@link ActivationLayer}, and
+     * {@link SubsamplingLayer}, {@link FastDense} the {@link DenseLayer}, {@link FastActivation} the
+     * {@link ActivationLayer}, and
      * {@link NativeLocalResponseNormalization} DL4J's {@link LocalResponseNormalization} with the same n, k, alpha,
      * beta and data format. Their fields are DL4J's own, so each such layer is copied through DL4J's JSON form with
      * the class name replaced; the other layers are kept as they are (not through JSON: DL4J 1.0.0-M2.1's
@@ -175,51 +176,36 @@ public final class NativeLayers {
 
     /** The same convolution layer (every field copied through DL4J's own JSON form) as a {@link FastConvolution}. */
     public static FastConvolution fastConvolution(ConvolutionLayer convolution) {
-        ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode json = mapper.valueToTree(convolution);
-        json.put("@class", FastConvolution.class.getName());
-        try {
-            return (FastConvolution) mapper.treeToValue(json, Layer.class);
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot copy convolution layer " + convolution.getLayerName(), e);
-        }
+        return copyAs(convolution, FastConvolution.class);
     }
 
     /** The same activation layer (every field copied through DL4J's own JSON form) as a {@link FastActivation}. */
     public static FastActivation fastActivation(ActivationLayer activation) {
-        ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode json = mapper.valueToTree(activation);
-        json.put("@class", FastActivation.class.getName());
-        try {
-            return (FastActivation) mapper.treeToValue(json, Layer.class);
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot copy activation layer " + activation.getLayerName(), e);
-        }
+        return copyAs(activation, FastActivation.class);
     }
 
     /** The same dense layer (every field copied through DL4J's own JSON form) as a {@link FastDense}. */
     public static FastDense fastDense(DenseLayer dense) {
-        ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode json = mapper.valueToTree(dense);
-        json.put("@class", FastDense.class.getName());
-        try {
-            return (FastDense) mapper.treeToValue(json, Layer.class);
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot copy dense layer " + dense.getLayerName(), e);
-        }
+        return copyAs(dense, FastDense.class);
     }
 
     /** The same pooling layer (every field copied through DL4J's own JSON form) as a {@link FastSubsampling}. */
     public static FastSubsampling fastSubsampling(SubsamplingLayer pooling) {
+        FastSubsampling copy = copyAs(pooling, FastSubsampling.class);
+        copy.setDefaultValueOverridden(pooling.isDefaultValueOverridden()); // not in JSON; read by setNIn
+        return copy;
+    }
+
+    /** {@code layer}'s fields, through DL4J's own JSON form, in a {@code type} (a subclass with the same fields). */
+    private static <T extends Layer> T copyAs(Layer layer, Class<T> type) {
         ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode json = mapper.valueToTree(pooling);
-        json.put("@class", FastSubsampling.class.getName());
+        ObjectNode json = mapper.valueToTree(layer);
+        json.put("@class", type.getName());
         try {
-            FastSubsampling copy = (FastSubsampling) mapper.treeToValue(json, Layer.class);
-            copy.setDefaultValueOverridden(pooling.isDefaultValueOverridden()); // not in JSON; read by setNIn
-            return copy;
+            return type.cast(mapper.treeToValue(json, Layer.class));
         } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot copy pooling layer " + pooling.getLayerName(), e);
+            throw new IllegalStateException("cannot copy layer " + layer.getLayerName() + " as a "
+                    + type.getSimpleName(), e);
         }
     }
 

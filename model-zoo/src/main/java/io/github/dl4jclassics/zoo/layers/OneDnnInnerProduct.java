@@ -45,10 +45,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * inner-product primitives called directly (JavaCPP's presets, see {@link OneDnn}), on ND4J's buffers, for one batch
  * size, phase and thread count.
  *
- * <p>Why: DL4J's dense layer multiplies through libnd4j's {@code matmul} on OpenBLAS, whose calling thread waits for its
- * worker with {@code sched_yield}, and its backward pass computes {@code x W + b} a second time (four matrix products
- * a step instead of three). oneDNN's primitives run in libnd4j's OpenMP pool, are made once, and the backward pass
- * starts from the kept output. DL4J's weights {@code [nIn, nOut]} in 'f' order are oneDNN's {@code oi} layout as
+ * <p>Why: DL4J's dense layer multiplies through libnd4j's {@code matmul} on OpenBLAS, whose calling thread waits for
+ * its worker with {@code sched_yield}, and its backward pass computes {@code x W + b} a second time (four matrix
+ * products a step instead of three). oneDNN's primitives run in libnd4j's OpenMP pool, are made once, and the backward
+ * pass starts from the kept output. DL4J's weights {@code [nIn, nOut]} in 'f' order are oneDNN's {@code oi} layout as
  * they are, so weights and their gradient are read and written in place.
  */
 final class OneDnnInnerProduct {
@@ -178,8 +178,9 @@ final class OneDnnInnerProduct {
     }
 
     /**
-     * {@code out = f(x W + b)}. {@code x} and {@code out} c-order {@code [batch, nIn]} / {@code [batch, nOut]}, {@code w}
-     * 'f'-order {@code [nIn, nOut]}, each addressable in place ({@link OneDnn#address}); {@code b} null without bias.
+     * {@code out = f(x W + b)}. {@code x} and {@code out} c-order {@code [batch, nIn]} / {@code [batch, nOut]},
+     * {@code w} 'f'-order {@code [nIn, nOut]}, each addressable in place ({@link OneDnn#address}); {@code b} null
+     * without bias.
      */
     void forward(INDArray x, INDArray w, INDArray b, INDArray out) {
         OneDnn.Runtime rt = OneDnn.runtime();

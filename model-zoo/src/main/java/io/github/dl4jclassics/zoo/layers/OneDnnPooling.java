@@ -254,7 +254,8 @@ final class OneDnnPooling {
 
     private void reorder(int which, OneDnn.Runtime rt) {
         if (reorders != null) {
-            OneDnn.check(dnnl_primitive_execute(reorders[which], rt.stream(), 2, reorderArgs[which]), "pooling reorder");
+            OneDnn.check(dnnl_primitive_execute(reorders[which], rt.stream(), 2, reorderArgs[which]),
+                    "pooling reorder");
         }
     }
 
