@@ -1,13 +1,8 @@
 package io.github.dl4jclassics.training.updaters;
 
-import io.github.dl4jclassics.zoo.SavedUpdater;
-import java.util.Map;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -25,10 +20,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Training and the {@code --resume} checkpoints keep this updater (and its state); a deliverable model names
  * DL4J's {@link Adam} with the same hyperparameters instead ({@link #dl4jEquivalent}).
  */
-public final class PyTorchAdam implements IUpdater, SavedUpdater {
+public final class PyTorchAdam extends FixedRateUpdater {
 
-    @JsonProperty("learningRate")
-    private double learningRate;
     @JsonProperty("beta1")
     private double beta1;
     @JsonProperty("beta2")
@@ -42,7 +35,7 @@ public final class PyTorchAdam implements IUpdater, SavedUpdater {
     }
 
     public PyTorchAdam(double learningRate, double beta1, double beta2, double epsilon) {
-        this.learningRate = learningRate;
+        super(learningRate);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -75,41 +68,13 @@ public final class PyTorchAdam implements IUpdater, SavedUpdater {
     }
 
     @Override
-    public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
-        PyTorchAdamUpdater updater = new PyTorchAdamUpdater(this);
-        updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
-        return updater;
-    }
-
-    @Override
-    public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        PyTorchAdamUpdater updater = new PyTorchAdamUpdater(this);
-        updater.setState(updaterState, initializeStateArrays);
-        return updater;
+    protected PyTorchAdamUpdater newUpdater() {
+        return new PyTorchAdamUpdater(this);
     }
 
     @Override
     public PyTorchAdam clone() {
         return new PyTorchAdam(learningRate, beta1, beta2, epsilon);
-    }
-
-    @Override
-    public double getLearningRate(int iteration, int epoch) {
-        return learningRate;
-    }
-
-    @Override
-    public boolean hasLearningRate() {
-        return true;
-    }
-
-    @Override
-    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        if (lrSchedule != null) {
-            // Schedules live in the training module (per epoch, with state for checkpoints), not in the updater.
-            throw new UnsupportedOperationException("PyTorchAdam takes a fixed learning rate; use the training schedules");
-        }
-        this.learningRate = lr;
     }
 
     @Override

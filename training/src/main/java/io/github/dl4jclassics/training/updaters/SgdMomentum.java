@@ -1,13 +1,8 @@
 package io.github.dl4jclassics.training.updaters;
 
-import io.github.dl4jclassics.zoo.SavedUpdater;
-import java.util.Map;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -23,10 +18,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * checkpoints that {@code --resume} continues from; a deliverable model names DL4J's {@link Nesterovs} instead
  * ({@link #dl4jEquivalent}).
  */
-public final class SgdMomentum implements IUpdater, SavedUpdater {
+public final class SgdMomentum extends FixedRateUpdater {
 
-    @JsonProperty("learningRate")
-    private double learningRate;
     @JsonProperty("momentum")
     private double momentum;
     @JsonProperty("nesterov")
@@ -38,7 +31,7 @@ public final class SgdMomentum implements IUpdater, SavedUpdater {
     }
 
     public SgdMomentum(double learningRate, double momentum, boolean nesterov) {
-        this.learningRate = learningRate;
+        super(learningRate);
         this.momentum = momentum;
         this.nesterov = nesterov;
     }
@@ -68,41 +61,13 @@ public final class SgdMomentum implements IUpdater, SavedUpdater {
     }
 
     @Override
-    public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
-        SgdMomentumUpdater updater = new SgdMomentumUpdater(this);
-        updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
-        return updater;
-    }
-
-    @Override
-    public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        SgdMomentumUpdater updater = new SgdMomentumUpdater(this);
-        updater.setState(updaterState, initializeStateArrays);
-        return updater;
+    protected SgdMomentumUpdater newUpdater() {
+        return new SgdMomentumUpdater(this);
     }
 
     @Override
     public SgdMomentum clone() {
         return new SgdMomentum(learningRate, momentum, nesterov);
-    }
-
-    @Override
-    public double getLearningRate(int iteration, int epoch) {
-        return learningRate;
-    }
-
-    @Override
-    public boolean hasLearningRate() {
-        return true;
-    }
-
-    @Override
-    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        if (lrSchedule != null) {
-            // Schedules live in the training module (per epoch, with state for checkpoints), not in the updater.
-            throw new UnsupportedOperationException("SgdMomentum takes a fixed learning rate; use the training schedules");
-        }
-        this.learningRate = lr;
     }
 
     @Override
