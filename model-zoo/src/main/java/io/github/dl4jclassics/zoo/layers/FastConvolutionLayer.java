@@ -129,9 +129,8 @@ public class FastConvolutionLayer extends ConvolutionLayer {
 
     /** Output pixels of this layer for the current input (truncate mode). */
     private long outputPixels(FastConvolution c) {
-        long oh = (input.size(2) + 2L * c.getPadding()[0] - c.getKernelSize()[0]) / c.getStride()[0] + 1;
-        long ow = (input.size(3) + 2L * c.getPadding()[1] - c.getKernelSize()[1]) / c.getStride()[1] + 1;
-        return oh * ow;
+        long[] out = OneDnn.outputShape(input.shape(), c.getNOut(), c.getKernelSize(), c.getStride(), c.getPadding());
+        return out[2] * out[3];
     }
 
     /**

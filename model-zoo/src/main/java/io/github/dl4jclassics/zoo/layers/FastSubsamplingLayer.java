@@ -115,11 +115,11 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
             return false;
         }
         long[] shape = input.shape();
-        long[] out = OneDnnPooling.outputShape(shape, c.getKernelSize(), c.getStride(), c.getPadding());
+        long[] out = OneDnn.outputShape(shape, shape[1], c.getKernelSize(), c.getStride(), c.getPadding());
         if (out[2] < 1 || out[3] < 1) {
             return false; // DL4J's own path gives the error message
         }
-        long[] after = OneDnnPooling.padsAfter(shape, out, c.getKernelSize(), c.getStride(), c.getPadding());
+        long[] after = OneDnn.padsAfter(shape, out, c.getKernelSize(), c.getStride(), c.getPadding());
         return after[0] >= 0 && after[1] >= 0 && Boolean.parseBoolean(System.getProperty(PROPERTY, "true").trim())
                 && OneDnn.available();
     }

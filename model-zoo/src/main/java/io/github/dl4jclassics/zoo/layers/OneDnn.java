@@ -142,6 +142,22 @@ final class OneDnn {
         return true;
     }
 
+    /** DL4J's truncate-mode output shape {@code [n, outChannels, h', w']} of a convolution or pooling window. */
+    static long[] outputShape(long[] inputShape, long outChannels, int[] kernel, int[] stride, int[] padding) {
+        long oh = (inputShape[2] + 2L * padding[0] - kernel[0]) / stride[0] + 1;
+        long ow = (inputShape[3] + 2L * padding[1] - kernel[1]) / stride[1] + 1;
+        return new long[]{inputShape[0], outChannels, oh, ow};
+    }
+
+    /**
+     * The padding after each spatial axis that gives {@code outputShape} with {@code padding} before it, as oneDNN's
+     * descriptors take it (negative: input rows that truncate mode leaves unread).
+     */
+    static long[] padsAfter(long[] inputShape, long[] outputShape, int[] kernel, int[] stride, int[] padding) {
+        return new long[]{(outputShape[2] - 1) * stride[0] + kernel[0] - inputShape[2] - padding[0],
+                (outputShape[3] - 1) * stride[1] + kernel[1] - inputShape[3] - padding[1]};
+    }
+
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t d = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory descriptor " + Arrays.toString(dims));

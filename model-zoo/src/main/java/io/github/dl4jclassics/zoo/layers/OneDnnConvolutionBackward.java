@@ -104,14 +104,11 @@ final class OneDnnConvolutionBackward {
         this.threads = OneDnn.threads();
         this.withBias = withBias;
         this.withInputGradient = withInputGradient;
-        long oh = (inputShape[2] + 2L * padding[0] - kernel[0]) / stride[0] + 1;
-        long ow = (inputShape[3] + 2L * padding[1] - kernel[1]) / stride[1] + 1;
-        this.outputShape = new long[]{inputShape[0], outChannels, oh, ow};
+        this.outputShape = OneDnn.outputShape(inputShape, outChannels, kernel, stride, padding);
         long[] weightShape = {outChannels, inputShape[1], kernel[0], kernel[1]};
         long[] strides = {stride[0], stride[1]};
         long[] pads = {padding[0], padding[1]};
-        long[] padsAfter = {(oh - 1) * stride[0] + kernel[0] - inputShape[2] - padding[0],
-                (ow - 1) * stride[1] + kernel[1] - inputShape[3] - padding[1]};
+        long[] padsAfter = OneDnn.padsAfter(inputShape, outputShape, kernel, stride, padding);
         this.handles = new OneDnn.Handles();
         try {
             dnnl_memory_desc_t srcPlainDesc = OneDnn.desc(this.inputShape, dnnl_nchw);

@@ -81,8 +81,8 @@ final class OneDnnPooling {
         this.training = training;
         this.threads = OneDnn.threads();
         long[] pads = {padding[0], padding[1]};
-        this.outputShape = outputShape(inputShape, kernel, stride, padding);
-        long[] padsAfter = padsAfter(inputShape, outputShape, kernel, stride, padding);
+        this.outputShape = OneDnn.outputShape(inputShape, inputShape[1], kernel, stride, padding);
+        long[] padsAfter = OneDnn.padsAfter(inputShape, outputShape, kernel, stride, padding);
         long[] kernels = {kernel[0], kernel[1]};
         long[] strides = {stride[0], stride[1]};
         int algorithm = max ? dnnl_pooling_max : dnnl_pooling_avg_include_padding;
@@ -181,19 +181,6 @@ final class OneDnnPooling {
 
     private dnnl_memory blocked(dnnl_memory_desc_t desc, OneDnn.Runtime rt) {
         return handles.memory(desc, rt, handles.scratch(dnnl_memory_desc_get_size(desc)));
-    }
-
-    /** DL4J's truncate-mode output shape {@code [n, c, h', w']}. */
-    static long[] outputShape(long[] inputShape, int[] kernel, int[] stride, int[] padding) {
-        long oh = (inputShape[2] + 2L * padding[0] - kernel[0]) / stride[0] + 1;
-        long ow = (inputShape[3] + 2L * padding[1] - kernel[1]) / stride[1] + 1;
-        return new long[]{inputShape[0], inputShape[1], oh, ow};
-    }
-
-    /** The padding after each spatial axis that gives DL4J's output size (negative: input rows left unread). */
-    static long[] padsAfter(long[] inputShape, long[] outputShape, int[] kernel, int[] stride, int[] padding) {
-        return new long[]{(outputShape[2] - 1) * stride[0] + kernel[0] - inputShape[2] - padding[0],
-                (outputShape[3] - 1) * stride[1] + kernel[1] - inputShape[3] - padding[1]};
     }
 
     /** Whether this primitive set was made for inputs of this shape, this phase and the current thread count. */
