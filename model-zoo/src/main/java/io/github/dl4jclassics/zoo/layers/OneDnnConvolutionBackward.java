@@ -41,7 +41,6 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -228,19 +227,14 @@ final class OneDnnConvolutionBackward {
         }
     }
 
-    /**
-     * Whether oneDNN may read or write {@code a} at {@code a.data().addressPointer()} as a plain c-order float array:
-     * its buffer is exactly its elements in c order. ND4J 1.0.0-M2.1 gives a view its own buffer object whose address
-     * is the view's first element (a contiguous view of the flattened parameters or gradients qualifies).
-     */
-    static boolean contiguous(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
-                && a.length() == a.data().length();
+    /** Whether oneDNN may read or write {@code a} in place as a dense c-order float array ({@link OneDnn#address}). */
+    private static boolean contiguous(INDArray a) {
+        return OneDnn.address(a, 'c') != null;
     }
 
-    /** {@code a} itself when {@link #contiguous}, else a c-order float copy. */
+    /** {@code a} itself when {@link #contiguous}, else a c-order float copy ({@link OneDnn#plain}). */
     private static INDArray inPlace(INDArray a) {
-        return contiguous(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        return OneDnn.plain(a);
     }
 
     /** Whether these primitives were made for inputs of this shape, with the calling thread's thread count. */
